@@ -1,0 +1,158 @@
+//! Command-line arguments as plain data (clap), and the binary's entry point.
+//!
+//! Nothing here decides anything: `settings` turns these arguments, the config file and the
+//! environment into the settings a run uses.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::FailOn;
+use crate::report::Format;
+
+const EXAMPLES: &str = "\
+Examples:
+  gitops-lint infra/                          check every manifest below infra/
+  gitops-lint a.yaml b.yaml                   check these files (as pre-commit passes them)
+  gitops-lint --format github infra/          GitHub annotations on stdout
+  gitops-lint --report sarif=lint.sarif --report junit=lint.xml infra/
+  gitops-lint --fail-on warning infra/        warnings fail the check too
+  gitops-lint rules                           list every rule
+  gitops-lint explain duplicate-key           a rule's documentation
+
+Exit status: 0 no finding at or above --fail-on, 1 findings, 2 the check could not run.";
+
+/// Lint Kubernetes GitOps manifests before they merge.
+///
+/// Parses every YAML and JSON manifest under the given paths the way Kubernetes reads them and
+/// reports each problem at its line and column.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gitops-lint",
+    version,
+    after_long_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Files or directories to check [default: .]. Directories are walked respecting
+    /// .gitignore; hidden files are skipped.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format on stdout.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Also write a report in FORMAT to FILE; repeatable (e.g. --report sarif=out.sarif).
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub reports: Vec<(Format, PathBuf)>,
+
+    /// The lowest severity that makes the run fail with exit status 1 [default: error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Configuration file [default: the nearest .gitops-lint.yaml from the first PATH up to the
+    /// repository root].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+
+    /// Number of worker threads [default: the number of CPUs].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// When to use colors in human output; NO_COLOR is honoured under `auto`.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print findings only: no summary line, no notes.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Files larger than this many bytes are reported and not parsed [default: 33554432].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every rule with its id, default severity and summary.
+    Rules {
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule id, as `gitops-lint rules` lists it.
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+fn parse_report(value: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = value
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE, got `{value}`"))?;
+    let format = Format::from_str(format, true)?;
+    if file.is_empty() {
+        return Err("the FILE after `=` is empty".into());
+    }
+    Ok((format, PathBuf::from(file)))
+}
+
+/// The binary's entry point.
+pub fn main() -> ExitCode {
+    let args = Args::parse();
+    match args.command {
+        Some(Command::Rules { format }) => print_stdout(&crate::explain::rules_listing(format)),
+        Some(Command::Explain { ref rule }) => match crate::explain::explain(rule) {
+            Ok(text) => print_stdout(&text),
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(2)
+            }
+        },
+        None => match crate::settings::Settings::resolve(args) {
+            Ok(settings) => match crate::pipeline::run(&settings) {
+                Ok(code) => ExitCode::from(code),
+                Err(error) => {
+                    eprint!("{}", error.render(settings.color));
+                    ExitCode::from(2)
+                }
+            },
+            Err(error) => {
+                eprint!("{}", error.render(false));
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn print_stdout(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`gitops-lint rules | head`) is not an error worth reporting.
+    let _ = out.write_all(text.as_bytes());
+    ExitCode::SUCCESS
+}

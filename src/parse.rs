@@ -1,0 +1,212 @@
+//! The parse stage: read one file once, check that it is text, and parse it into objects.
+//!
+//! YAML problems (syntax, duplicate keys, YAML 1.1 surprises, limits) become findings here, at
+//! the position the loader reports. A file that is not a manifest at all (binary, too large, a
+//! Helm template) gives at most one finding or one skip note.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::discover::{Candidate, FileRole, SkipReason, Skipped, looks_like_template};
+use crate::finding::{Finding, Location, ObjectRef};
+use crate::manifest::Object;
+use crate::manifest::yaml::{self, ProblemKind, Segment};
+use crate::rules;
+use crate::settings::Settings;
+use crate::source::SourceFile;
+
+/// One file after the parse stage.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub source: Arc<SourceFile>,
+    pub role: FileRole,
+    pub objects: Vec<Object>,
+    /// Number of non-empty YAML documents.
+    pub documents: usize,
+    pub findings: Vec<Finding>,
+}
+
+pub enum Parsed {
+    File(ParsedFile),
+    Skipped(Skipped),
+}
+
+pub fn parse_file(candidate: &Candidate, settings: &Settings) -> Parsed {
+    let path = &candidate.path;
+    let empty = |path: &Path| Arc::new(SourceFile::new(path.to_path_buf(), String::new()));
+    let only = |source: Arc<SourceFile>, finding: Finding| {
+        Parsed::File(ParsedFile {
+            source,
+            role: candidate.role,
+            objects: Vec::new(),
+            documents: 0,
+            findings: vec![finding],
+        })
+    };
+    let size = match std::fs::metadata(path) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            let source = empty(path);
+            return only(source.clone(), rules::unreadable_file::finding(&source, &e));
+        }
+    };
+    if size > settings.max_file_size {
+        let source = empty(path);
+        return only(
+            source.clone(),
+            rules::file_too_large::finding(&source, size, settings.max_file_size),
+        );
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let source = empty(path);
+            return only(source.clone(), rules::unreadable_file::finding(&source, &e));
+        }
+    };
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err((offset, what)) => {
+            let source = empty(path);
+            return only(
+                source.clone(),
+                rules::invalid_encoding::finding(&source, offset, what),
+            );
+        }
+    };
+    if candidate.role == FileRole::Manifest && looks_like_template(&text) {
+        return Parsed::Skipped(Skipped {
+            path: path.clone(),
+            reason: SkipReason::HelmTemplate,
+        });
+    }
+    let source = Arc::new(SourceFile::new(path.clone(), text));
+    let stream = yaml::parse(&source.text, &settings.limits);
+    let lists: Vec<bool> = stream
+        .documents
+        .iter()
+        .map(|d| d.value.get("kind").and_then(Value::as_str) == Some("List"))
+        .collect();
+    let findings = stream
+        .problems
+        .iter()
+        .filter_map(|p| problem_finding(&source, p, &lists))
+        .collect();
+    let documents = stream.documents.len();
+    let objects = stream
+        .documents
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, d)| Object::from_document(&source, i, d))
+        .collect();
+    Parsed::File(ParsedFile {
+        source,
+        role: candidate.role,
+        objects,
+        documents,
+        findings,
+    })
+}
+
+/// Bytes → text, or where and why it is not UTF-8 text.
+fn decode(bytes: Vec<u8>) -> Result<String, (usize, &'static str)> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err((0, "UTF-16 byte-order mark"));
+    }
+    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
+        return Err((nul, "NUL byte (binary file)"));
+    }
+    String::from_utf8(bytes).map_err(|e| (e.utf8_error().valid_up_to(), "invalid UTF-8"))
+}
+
+fn problem_finding(
+    source: &Arc<SourceFile>,
+    problem: &yaml::Problem,
+    lists: &[bool],
+) -> Option<Finding> {
+    let at = |span| Location {
+        file: source.clone(),
+        span,
+    };
+    let location = at(problem.span);
+    let finding = match &problem.kind {
+        ProblemKind::Syntax { message } => rules::yaml_syntax::finding(location, message),
+        ProblemKind::DuplicateKey { key, first } => {
+            rules::duplicate_key::finding(location, key, at(*first))
+        }
+        ProblemKind::Yaml11Bool { text, value } => {
+            rules::yaml11_boolean::finding(location, text, *value)
+        }
+        ProblemKind::Yaml11Octal { text, value } => {
+            let in_mode_field = matches!(problem.path.last(), Some(Segment::Key(k)) if rules::yaml11_octal::MODE_FIELDS.contains(&k.as_str()));
+            if in_mode_field {
+                return None;
+            }
+            rules::yaml11_octal::finding(location, text, *value)
+        }
+        ProblemKind::ExcessiveAliasing { limit } => {
+            rules::alias_expansion_limit::finding(location, *limit)
+        }
+        ProblemKind::ExcessiveNesting { limit } => rules::nesting_limit::finding(location, *limit),
+        ProblemKind::UnsupportedValue { message } => {
+            rules::unsupported_yaml_value::finding(location, message)
+        }
+    };
+    let mut finding = finding;
+    if let Some(document) = problem.document {
+        let item = match (lists.get(document), problem.path.as_slice()) {
+            (Some(true), [Segment::Key(items), Segment::Index(i), ..]) if items == "items" => {
+                Some(*i)
+            }
+            _ => None,
+        };
+        finding = finding.with_object(ObjectRef { document, item });
+        let path = match item {
+            Some(_) => &problem.path[2..],
+            None => &problem.path[..],
+        };
+        if !path.is_empty() {
+            finding = finding.with_field(crate::manifest::FieldPath(path.to_vec()).to_string());
+        }
+    }
+    Some(finding)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_path(path: &Path) -> ParsedFile {
+        let settings = Settings::for_paths(vec![]);
+        let candidate = Candidate {
+            path: path.to_path_buf(),
+            role: FileRole::Manifest,
+        };
+        match parse_file(&candidate, &settings) {
+            Parsed::File(f) => f,
+            Parsed::Skipped(_) => panic!("not skipped"),
+        }
+    }
+
+    #[test]
+    fn a_file_that_vanished_is_one_unreadable_file_finding() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = parse_path(&dir.path().join("gone.yaml"));
+        assert_eq!(file.findings.len(), 1);
+        assert_eq!(file.findings[0].rule, "unreadable-file");
+        assert!(file.objects.is_empty());
+    }
+
+    #[test]
+    fn decode_reports_where_text_stops_being_utf8() {
+        assert_eq!(decode(b"a: 1\n".to_vec()), Ok("a: 1\n".to_string()));
+        assert_eq!(decode(b"a: \xe9\n".to_vec()), Err((3, "invalid UTF-8")));
+        assert_eq!(decode(b"a\0".to_vec()), Err((1, "NUL byte (binary file)")));
+        assert_eq!(
+            decode(vec![0xFF, 0xFE, b'a', 0]),
+            Err((0, "UTF-16 byte-order mark"))
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! The JSON format, version 1: a contract for scripts and other tools, not a dump of internals.
+//! Any incompatible change bumps `version`.
+//!
+//! ```json
+//! {"version": 1, "tool": {"name": "gitops-lint", "version": "0.1.0"},
+//!  "summary": {"errors": 1, "warnings": 0, "infos": 0, "files": 2, "documents": 3, "skipped": []},
+//!  "findings": [{"rule": "duplicate-key", "severity": "error", "message": "…", "help": "…",
+//!                "location": {"file": "a.yaml", "line": 3, "column": 1, "endLine": 3, "endColumn": 9,
+//!                             "field": "spec.replicas", "document": 0, "item": null},
+//!                "related": [{"message": "…", "location": {…}}]}]}
+//! ```
+//! Lines and columns are 1-based; columns count characters; `endColumn` is exclusive.
+
+use serde::Serialize;
+
+use super::Report;
+use crate::finding::{Finding, Location, Severity};
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary<'a>,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    files: usize,
+    documents: usize,
+    skipped: Vec<SkippedFile<'a>>,
+}
+
+#[derive(Serialize)]
+struct SkippedFile<'a> {
+    file: String,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    location: JsonLocation<'a>,
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonLocation<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    field: Option<&'a str>,
+    document: Option<usize>,
+    item: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    message: &'a str,
+    location: JsonLocation<'a>,
+}
+
+fn location<'a>(loc: &'a Location, finding: Option<&'a Finding>) -> JsonLocation<'a> {
+    let (start, end) = loc.file.range(loc.span);
+    let object = finding.and_then(|f| f.object);
+    JsonLocation {
+        file: &loc.file.name,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        field: finding.and_then(|f| f.field.as_deref()),
+        document: object.map(|o| o.document),
+        item: object.and_then(|o| o.item),
+    }
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    let document = Document {
+        version: 1,
+        tool: Tool {
+            name: "gitops-lint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            infos: report.count(Severity::Info),
+            files: report.summary.files,
+            documents: report.summary.documents,
+            skipped: report
+                .summary
+                .skipped
+                .iter()
+                .map(|s| SkippedFile {
+                    file: crate::source::display_name(&s.path),
+                    reason: s.reason.as_str(),
+                })
+                .collect(),
+        },
+        findings: report
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                rule: &f.rule,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                help: f.help.as_deref(),
+                location: location(&f.location, Some(f)),
+                related: f
+                    .related
+                    .iter()
+                    .map(|r| JsonRelated {
+                        message: &r.message,
+                        location: location(&r.location, None),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
+    out.push('\n');
+    out
+}

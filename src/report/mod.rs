@@ -1,0 +1,106 @@
+//! Reports: every output format, each a pure function from findings and a summary to text.
+//!
+//! Formats are contracts (JSON carries a version; tests pin each one). Nothing here reads files
+//! or settings; the pipeline decides where text goes.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod junit;
+pub mod sarif;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::ValueEnum;
+
+use crate::config::FailOn;
+use crate::discover::Skipped;
+use crate::finding::{Finding, ObjectRef, Severity};
+use crate::source::{LineCol, SourceFile};
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Annotated source snippets for people (miette).
+    Human,
+    /// A versioned JSON document (`"version": 1`).
+    Json,
+    /// GitHub Actions workflow commands (annotations) plus a job summary.
+    Github,
+    /// SARIF 2.1.0 for GitHub code scanning and other viewers.
+    Sarif,
+    /// JUnit XML: one test case per checked document.
+    Junit,
+}
+
+/// One checked document (or `List` item), for formats that list them (JUnit).
+#[derive(Clone, Debug)]
+pub struct CheckedObject {
+    pub file: Arc<SourceFile>,
+    pub object: Option<ObjectRef>,
+    pub name: String,
+}
+
+/// What was checked, beside the findings.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub skipped: Vec<Skipped>,
+    pub checked: Vec<CheckedObject>,
+    pub elapsed: Duration,
+}
+
+/// Everything a format renders.
+pub struct Report<'a> {
+    /// Sorted by file and position.
+    pub findings: &'a [Finding],
+    pub summary: &'a Summary,
+    pub fail_on: FailOn,
+}
+
+impl Report<'_> {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// Whether a finding fails the run.
+    pub fn fails(&self, finding: &Finding) -> bool {
+        fails(self.fail_on, finding.severity)
+    }
+}
+
+pub fn fails(fail_on: FailOn, severity: Severity) -> bool {
+    match fail_on {
+        FailOn::Error => severity >= Severity::Error,
+        FailOn::Warning => severity >= Severity::Warning,
+        FailOn::Never => false,
+    }
+}
+
+/// Options that only the human format uses.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HumanOptions {
+    pub color: bool,
+    pub quiet: bool,
+}
+
+/// Renders a report in a format.
+pub fn render(format: Format, report: &Report<'_>, human: HumanOptions) -> String {
+    match format {
+        Format::Human => human::render(report, human),
+        Format::Json => json::render(report),
+        Format::Github => github::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+    }
+}
+
+/// Start and end of a finding's primary span, 1-based.
+pub fn range(finding: &Finding) -> (LineCol, LineCol) {
+    finding.location.file.range(finding.location.span)
+}

@@ -1,0 +1,139 @@
+//! The rule registry: every built-in rule, one file each, registered in `ALL`.
+//!
+//! A rule file declares the rule with `declare_rule!` (its doc comment is what `gitops-lint
+//! explain ID` prints) and holds the check that produces its findings. Checks speak in field
+//! paths and objects; they never compute line numbers. This module does not know about
+//! configuration, suppression or output.
+
+use crate::finding::Severity;
+
+/// A rule's identity and documentation.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Stable kebab-case id, named for what it flags.
+    pub id: &'static str,
+    pub default_severity: Severity,
+    /// One line for `gitops-lint rules` and report metadata.
+    pub summary: &'static str,
+    /// Markdown documentation (the rule's doc comment).
+    pub doc: &'static str,
+    /// The pipeline stage that produces it.
+    pub family: Family,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Input,
+    Yaml,
+    Object,
+    Suppression,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Input => "input",
+            Family::Yaml => "yaml",
+            Family::Object => "object",
+            Family::Suppression => "suppression",
+        }
+    }
+}
+
+impl Rule {
+    /// The documentation as Markdown, without the doc-comment indentation.
+    pub fn documentation(&self) -> String {
+        let mut out = String::new();
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Declares a rule constant whose doc comment becomes its documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub const $name:ident = Rule {
+            id: $id:literal,
+            severity: $severity:ident,
+            family: $family:ident,
+            summary: $summary:literal $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        pub const $name: $crate::rules::Rule = $crate::rules::Rule {
+            id: $id,
+            default_severity: $crate::finding::Severity::$severity,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+            family: $crate::rules::Family::$family,
+        };
+    };
+}
+
+pub mod alias_expansion_limit;
+pub mod duplicate_key;
+pub mod duplicate_object;
+pub mod file_too_large;
+pub mod invalid_encoding;
+pub mod invalid_suppression;
+pub mod missing_name;
+pub mod nesting_limit;
+pub mod not_kubernetes_object;
+pub mod suppression_without_reason;
+pub mod unreadable_file;
+pub mod unsupported_yaml_value;
+pub mod yaml11_boolean;
+pub mod yaml11_octal;
+pub mod yaml_syntax;
+
+/// Every built-in rule, in the order `gitops-lint rules` lists them.
+pub const ALL: &[Rule] = &[
+    unreadable_file::RULE,
+    invalid_encoding::RULE,
+    file_too_large::RULE,
+    yaml_syntax::RULE,
+    duplicate_key::RULE,
+    yaml11_boolean::RULE,
+    yaml11_octal::RULE,
+    alias_expansion_limit::RULE,
+    nesting_limit::RULE,
+    unsupported_yaml_value::RULE,
+    not_kubernetes_object::RULE,
+    missing_name::RULE,
+    duplicate_object::RULE,
+    suppression_without_reason::RULE,
+    invalid_suppression::RULE,
+];
+
+/// Looks a rule up by id.
+pub fn find(id: &str) -> Option<&'static Rule> {
+    ALL.iter().find(|rule| rule.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in ALL {
+            assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
+            assert!(
+                rule.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                rule.id
+            );
+            let doc = rule.documentation();
+            for heading in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(doc.contains(heading), "{} lacks {heading}", rule.id);
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Settings: the decisions a run makes from its arguments, the config file and the environment.
+//!
+//! This is the only module that reads the config file and environment variables. Everything
+//! downstream takes a `Settings` and never looks at `Args` or the environment again.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::cli::{Args, ColorChoice};
+use crate::config::{self, ConfigFile, FailOn, RuleLevel};
+use crate::error::Error;
+use crate::finding::Severity;
+use crate::manifest::yaml::Limits;
+use crate::report::Format;
+
+/// Default limit above which files are not parsed.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
+
+/// Everything a run needs to know, decided once.
+#[derive(Debug)]
+pub struct Settings {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    pub reports: Vec<(Format, PathBuf)>,
+    pub fail_on: FailOn,
+    pub jobs: Option<usize>,
+    pub color: bool,
+    pub quiet: bool,
+    pub max_file_size: u64,
+    pub limits: Limits,
+    pub rules: RuleLevels,
+    pub exclude: GlobSet,
+    /// The directory config globs are relative to.
+    pub base: PathBuf,
+    /// `GITHUB_STEP_SUMMARY`: where the GitHub format writes its Markdown table.
+    pub github_step_summary: Option<PathBuf>,
+}
+
+/// Configured rule levels: global, then per-path overrides (later wins).
+#[derive(Debug, Default)]
+pub struct RuleLevels {
+    global: Vec<(String, RuleLevel)>,
+    overrides: Vec<(GlobSet, Vec<(String, RuleLevel)>)>,
+}
+
+impl RuleLevels {
+    /// The level of `rule` for a file (given relative to the config base). `None`: not
+    /// configured, keep the finding's own severity.
+    pub fn level(&self, rule: &str, relative_path: &Path) -> Option<RuleLevel> {
+        let mut level = lookup(&self.global, rule);
+        for (globs, rules) in &self.overrides {
+            if globs.is_match(relative_path)
+                && let Some(l) = lookup(rules, rule)
+            {
+                level = Some(l);
+            }
+        }
+        level
+    }
+
+    /// The severity a finding ends with, or `None` when its rule is off there.
+    pub fn apply(&self, rule: &str, severity: Severity, relative_path: &Path) -> Option<Severity> {
+        match self.level(rule, relative_path) {
+            None => Some(severity),
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::Info) => Some(Severity::Info),
+            Some(RuleLevel::Warning) => Some(Severity::Warning),
+            Some(RuleLevel::Error) => Some(Severity::Error),
+        }
+    }
+}
+
+fn lookup(rules: &[(String, RuleLevel)], rule: &str) -> Option<RuleLevel> {
+    rules.iter().find(|(id, _)| id == rule).map(|(_, l)| *l)
+}
+
+impl Settings {
+    pub fn resolve(args: Args) -> Result<Settings, Error> {
+        let paths = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths
+        };
+        let loaded = if args.no_config {
+            None
+        } else {
+            let path = match args.config {
+                Some(path) => Some(path),
+                None => config::find(&paths[0]),
+            };
+            path.map(|p| config::load(&p)).transpose()?
+        };
+        let (file, base) = match loaded {
+            Some(loaded) => (loaded.file, loaded.base),
+            None => (
+                ConfigFile::default(),
+                std::env::current_dir().unwrap_or_default(),
+            ),
+        };
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && (std::io::stdout().is_terminal()
+                        || std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
+            }
+        };
+        let rules = RuleLevels {
+            global: file.rules.into_iter().collect(),
+            overrides: file
+                .overrides
+                .into_iter()
+                .map(|o| Ok((glob_set(&o.files)?, o.rules.into_iter().collect())))
+                .collect::<Result<_, Error>>()?,
+        };
+        Ok(Settings {
+            paths,
+            format: args.format,
+            reports: args.reports,
+            fail_on: args.fail_on.or(file.fail_on).unwrap_or(FailOn::Error),
+            jobs: args.jobs.filter(|j| *j > 0),
+            color,
+            quiet: args.quiet,
+            max_file_size: args
+                .max_file_size
+                .or(file.max_file_size)
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            limits: Limits::default(),
+            rules,
+            exclude: glob_set(&file.exclude)?,
+            base,
+            github_step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+        })
+    }
+
+    /// Settings for library use and tests: defaults, no config file, no environment.
+    pub fn for_paths(paths: Vec<PathBuf>) -> Settings {
+        Settings {
+            paths,
+            format: Format::Human,
+            reports: Vec::new(),
+            fail_on: FailOn::Error,
+            jobs: None,
+            color: false,
+            quiet: false,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            limits: Limits::default(),
+            rules: RuleLevels::default(),
+            exclude: GlobSet::empty(),
+            base: std::env::current_dir().unwrap_or_default(),
+            github_step_summary: None,
+        }
+    }
+
+    /// A path relative to the config base, for glob matching.
+    pub fn relative<'a>(&self, absolute: &'a Path) -> &'a Path {
+        absolute.strip_prefix(&self.base).unwrap_or(absolute)
+    }
+}
+
+fn glob_set(globs: &[String]) -> Result<GlobSet, Error> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        // Validated with locations when the config was parsed.
+        let glob =
+            Glob::new(glob).map_err(|e| Error::Usage(format!("invalid glob `{glob}`: {e}")))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Usage(format!("invalid globs: {e}")))
+}
