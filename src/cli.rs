@@ -19,6 +19,8 @@ Examples:
   gitops-lint --format github infra/          GitHub annotations on stdout
   gitops-lint --report sarif=lint.sarif --report junit=lint.xml infra/
   gitops-lint --fail-on warning infra/        warnings fail the check too
+  gitops-lint -k 1.33,1.37 infra/             validate against two Kubernetes versions
+  gitops-lint --crds crds/ infra/             validate custom resources against these CRDs
   gitops-lint rules                           list every rule
   gitops-lint explain duplicate-key           a rule's documentation
 
@@ -80,6 +82,25 @@ pub struct Args {
     /// Files larger than this many bytes are reported and not parsed [default: 33554432].
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
+
+    /// Kubernetes version(s) to validate against, comma-separated (e.g. 1.33,1.37) [default:
+    /// the newest bundled, or `kubernetes-versions` in the config].
+    #[arg(long, short = 'k', value_name = "VERSIONS", value_delimiter = ',')]
+    pub kubernetes_version: Vec<String>,
+
+    /// Accept fields the schemas do not declare (kubeconform without -strict).
+    #[arg(long)]
+    pub no_strict: bool,
+
+    /// A directory or file of CustomResourceDefinitions whose schemas validate custom
+    /// resources; repeatable. CRDs among the checked files are always used.
+    #[arg(long = "crds", value_name = "PATH")]
+    pub crds: Vec<PathBuf>,
+
+    /// A local schema catalog in kubeconform's -schema-location syntax, e.g.
+    /// 'catalog/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'; repeatable.
+    #[arg(long = "schema-location", value_name = "TEMPLATE")]
+    pub schema_locations: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

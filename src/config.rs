@@ -36,6 +36,18 @@ pub struct ConfigFile {
     /// Files larger than this many bytes are not parsed (`--max-file-size` wins over it).
     #[serde(default)]
     pub max_file_size: Option<u64>,
+    /// Kubernetes versions to validate against (`--kubernetes-version` wins over it).
+    #[serde(default)]
+    pub kubernetes_versions: Vec<String>,
+    /// Unknown fields are errors (default true; `--no-strict` wins over it).
+    #[serde(default)]
+    pub strict: Option<bool>,
+    /// CRD directories or files, relative to the config file.
+    #[serde(default)]
+    pub crds: Vec<String>,
+    /// kubeconform-style schema locations, relative to the config file.
+    #[serde(default)]
+    pub schema_locations: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -242,6 +254,18 @@ pub fn parse(source: &Arc<SourceFile>) -> Result<ConfigFile, ConfigError> {
             }
         }
     }
+    for (j, version) in config.kubernetes_versions.iter().enumerate() {
+        if let Err(message) = crate::schema::parse_target(version) {
+            let path = FieldPath::root().key("kubernetes-versions").index(j);
+            return Err(error(message, span_of(&root, &path)));
+        }
+    }
+    for (j, location) in config.schema_locations.iter().enumerate() {
+        if let Err(message) = crate::schema::catalog::Catalog::parse(location) {
+            let path = FieldPath::root().key("schema-locations").index(j);
+            return Err(error(message, span_of(&root, &path)));
+        }
+    }
     for (j, glob) in config.exclude.iter().enumerate() {
         if let Err(e) = globset::Glob::new(glob) {
             let path = FieldPath::root().key("exclude").index(j);
@@ -315,7 +339,7 @@ mod tests {
     #[test]
     fn valid_config_parses() {
         let c = parse_text(
-            "exclude: [vendor/**]\nrules:\n  yaml11-boolean: error\noverrides:\n  - files: [infra/dev/**]\n    rules: {duplicate-object: off}\nfail-on: warning\n",
+            "exclude: [vendor/**]\nrules:\n  yaml11-boolean: error\noverrides:\n  - files: [infra/dev/**]\n    rules: {duplicate-object: off}\nfail-on: warning\nkubernetes-versions: [\"1.33\", \"1.37\"]\nstrict: false\n",
         )
         .expect("valid");
         assert_eq!(c.rules.get("yaml11-boolean"), Some(&RuleLevel::Error));
@@ -349,6 +373,13 @@ mod tests {
             message.contains("did you mean `duplicate-key`"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn unbundled_kubernetes_versions_are_errors() {
+        let (line, message) = error_line("kubernetes-versions:\n  - \"1.37\"\n  - \"1.20\"\n");
+        assert_eq!(line, 3);
+        assert!(message.contains("1.20 is not bundled"), "{message}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod settings;
 pub mod source;
 pub mod suppress;

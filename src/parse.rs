@@ -92,7 +92,7 @@ pub fn parse_file(candidate: &Candidate, settings: &Settings) -> Parsed {
     let findings = stream
         .problems
         .iter()
-        .filter_map(|p| problem_finding(&source, p, &lists))
+        .filter_map(|p| problem_finding(&source, p, &lists, settings.schema.strict))
         .collect();
     let documents = stream.documents.len();
     let objects = stream
@@ -125,6 +125,7 @@ fn problem_finding(
     source: &Arc<SourceFile>,
     problem: &yaml::Problem,
     lists: &[bool],
+    strict: bool,
 ) -> Option<Finding> {
     let at = |span| Location {
         file: source.clone(),
@@ -134,7 +135,12 @@ fn problem_finding(
     let finding = match &problem.kind {
         ProblemKind::Syntax { message } => rules::yaml_syntax::finding(location, message),
         ProblemKind::DuplicateKey { key, first } => {
-            rules::duplicate_key::finding(location, key, at(*first))
+            let mut finding = rules::duplicate_key::finding(location, key, at(*first));
+            // Without strict field validation the API server only warns about duplicates.
+            if !strict {
+                finding.severity = crate::finding::Severity::Warning;
+            }
+            finding
         }
         ProblemKind::Yaml11Bool { text, value } => {
             rules::yaml11_boolean::finding(location, text, *value)

@@ -1,11 +1,11 @@
 //! The pipeline, top to bottom in one function:
 //!
 //! ```text
-//! settings ─► discover ─► parse (spans) ─► object rules ─► suppress ─► report ─► exit code
+//! settings ─► discover ─► parse (spans) ─► object rules ─► schema ─► suppress ─► report ─► exit code
 //! ```
 //!
-//! Schema validation, API-server rules, policies and the dry-run slot in after the object rules;
-//! each stage takes the parsed files and returns findings.
+//! API-server rules, policies and the dry-run slot in after the schema stage; each stage takes
+//! the parsed files and returns findings.
 
 use std::io::Write;
 use std::time::Instant;
@@ -18,7 +18,7 @@ use crate::finding::{self, Finding};
 use crate::parse::{self, Parsed, ParsedFile};
 use crate::report::{self, CheckedObject, Format, HumanOptions, Report, Summary};
 use crate::settings::Settings;
-use crate::{check, kustomize, suppress};
+use crate::{check, kustomize, schema, suppress};
 
 /// What a run found, before rendering.
 pub struct Outcome {
@@ -66,6 +66,8 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         .flat_map(|f| std::mem::take(&mut f.findings))
         .collect();
     findings.extend(check::run(&files));
+    findings.extend(schema::check(&files, settings));
+    schema::absorb_yaml_warnings(&mut findings);
 
     let mut findings = suppress::apply(findings, &files, settings);
     finding::sort_findings(&mut findings);

@@ -14,6 +14,8 @@ use crate::error::Error;
 use crate::finding::Severity;
 use crate::manifest::yaml::Limits;
 use crate::report::Format;
+use crate::schema::SchemaSettings;
+use crate::schema::catalog::Catalog;
 
 /// Default limit above which files are not parsed.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
@@ -36,6 +38,7 @@ pub struct Settings {
     pub base: PathBuf,
     /// `GITHUB_STEP_SUMMARY`: where the GitHub format writes its Markdown table.
     pub github_step_summary: Option<PathBuf>,
+    pub schema: SchemaSettings,
 }
 
 /// Configured rule levels: global, then per-path overrides (later wins).
@@ -81,12 +84,12 @@ impl Settings {
         let paths = if args.paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
-            args.paths
+            args.paths.clone()
         };
         let loaded = if args.no_config {
             None
         } else {
-            let path = match args.config {
+            let path = match args.config.clone() {
                 Some(path) => Some(path),
                 None => config::find(&paths[0]),
             };
@@ -99,6 +102,7 @@ impl Settings {
                 std::env::current_dir().unwrap_or_default(),
             ),
         };
+        let schema = schema_settings(&args, &file, &base)?;
         let color = match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -135,6 +139,7 @@ impl Settings {
             github_step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
+            schema,
         })
     }
 
@@ -154,6 +159,7 @@ impl Settings {
             exclude: GlobSet::empty(),
             base: std::env::current_dir().unwrap_or_default(),
             github_step_summary: None,
+            schema: SchemaSettings::default(),
         }
     }
 
@@ -161,6 +167,56 @@ impl Settings {
     pub fn relative<'a>(&self, absolute: &'a Path) -> &'a Path {
         absolute.strip_prefix(&self.base).unwrap_or(absolute)
     }
+}
+
+fn schema_settings(args: &Args, file: &ConfigFile, base: &Path) -> Result<SchemaSettings, Error> {
+    let texts: Vec<&str> = if args.kubernetes_version.is_empty() {
+        file.kubernetes_versions
+            .iter()
+            .map(String::as_str)
+            .collect()
+    } else {
+        args.kubernetes_version.iter().map(String::as_str).collect()
+    };
+    let mut versions = texts
+        .iter()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| crate::schema::parse_target(t).map_err(Error::Usage))
+        .collect::<Result<Vec<_>, _>>()?;
+    versions.sort();
+    versions.dedup();
+    let defaults = SchemaSettings::default();
+    if versions.is_empty() {
+        versions = defaults.versions;
+    }
+    let mut crd_paths = args.crds.clone();
+    crd_paths.extend(file.crds.iter().map(|p| base.join(p)));
+    for path in &crd_paths {
+        if !path.exists() {
+            return Err(Error::Usage(format!(
+                "CRD path {} does not exist",
+                path.display()
+            )));
+        }
+    }
+    let mut catalogs = Vec::new();
+    for location in &args.schema_locations {
+        catalogs.push(Catalog::parse(location).map_err(Error::Usage)?);
+    }
+    for location in &file.schema_locations {
+        let relative = if location.starts_with('/') || location == "default" {
+            location.clone()
+        } else {
+            base.join(location).to_string_lossy().into_owned()
+        };
+        catalogs.push(Catalog::parse(&relative).map_err(Error::Usage)?);
+    }
+    Ok(SchemaSettings {
+        versions,
+        strict: !args.no_strict && file.strict.unwrap_or(true),
+        crd_paths,
+        catalogs,
+    })
 }
 
 fn glob_set(globs: &[String]) -> Result<GlobSet, Error> {

@@ -84,7 +84,7 @@ fn fail_on_decides_what_fails() {
     write(
         dir.path(),
         "warn.yaml",
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: w\ndata:\n  a: yes\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: w\nimmutable: yes\n",
     );
     assert_eq!(run_in(dir.path(), &["."]).status.code(), Some(0));
     assert_eq!(
@@ -352,8 +352,14 @@ fn report_files_are_written_beside_stdout() {
 fn github_format_budgets_annotations_and_writes_the_step_summary() {
     let dir = tempfile::tempdir().unwrap();
     // 100 findings: 40 errors, 60 warnings.
+    // A custom resource with no schema: only the YAML rules apply.
+    write(
+        dir.path(),
+        ".gitops-lint.yaml",
+        "rules:\n  unknown-kind: off\n",
+    );
     let mut text =
-        String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: many\ndata:\n");
+        String::from("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: many\ndata:\n");
     for i in 0..40 {
         text.push_str(&format!("  k{i}: \"1\"\n  k{i}: \"2\"\n"));
     }

@@ -71,6 +71,28 @@ impl FieldPath {
         }
     }
 
+    /// Turns numeric keys that address list items of `value` into indices, so a path parsed from
+    /// a JSON pointer displays as Kubernetes writes it (`containers[0]`, not `containers.0`).
+    #[must_use]
+    pub fn normalized(mut self, value: &Value) -> FieldPath {
+        let mut current = Some(value);
+        for segment in &mut self.0 {
+            current = match (current, &*segment) {
+                (Some(Value::Array(items)), Segment::Key(k)) => match k.parse::<usize>() {
+                    Ok(i) => {
+                        *segment = Segment::Index(i);
+                        items.get(i)
+                    }
+                    Err(_) => None,
+                },
+                (Some(Value::Array(items)), Segment::Index(i)) => items.get(*i),
+                (Some(Value::Object(map)), Segment::Key(k)) => map.get(k),
+                _ => None,
+            };
+        }
+        self
+    }
+
     /// The JSON pointer spelling.
     pub fn to_pointer(&self) -> String {
         let mut out = String::new();
@@ -181,6 +203,16 @@ mod tests {
             FieldPath::parse("/metadata/annotations/a~1b~0c").0,
             vec![k("metadata"), k("annotations"), k("a/b~c")]
         );
+    }
+
+    #[test]
+    fn pointer_indices_become_list_indices() {
+        let value = serde_json::json!({"spec": {"containers": [{"env": [{"value": true}]}], "labels": {"0": "x"}}});
+        let path = FieldPath::parse("/spec/containers/0/env/0/value").normalized(&value);
+        assert_eq!(path.to_string(), "spec.containers[0].env[0].value");
+        let label = FieldPath::parse("/spec/labels/0").normalized(&value);
+        assert_eq!(label.to_string(), "spec.labels.0");
+        assert_eq!(label.0[2], Segment::Key("0".into()));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub enum Family {
     Input,
     Yaml,
     Object,
+    Schema,
     Suppression,
 }
 
@@ -35,6 +36,7 @@ impl Family {
             Family::Input => "input",
             Family::Yaml => "yaml",
             Family::Object => "object",
+            Family::Schema => "schema",
             Family::Suppression => "suppression",
         }
     }
@@ -75,16 +77,26 @@ macro_rules! declare_rule {
 }
 
 pub mod alias_expansion_limit;
+pub mod deprecated_api_version;
 pub mod duplicate_key;
+pub mod duplicate_list_entry;
 pub mod duplicate_object;
 pub mod file_too_large;
 pub mod invalid_encoding;
+pub mod invalid_field_type;
+pub mod invalid_field_value;
+pub mod invalid_schema;
 pub mod invalid_suppression;
 pub mod missing_name;
+pub mod missing_required_field;
 pub mod nesting_limit;
 pub mod not_kubernetes_object;
+pub mod removed_api_version;
 pub mod suppression_without_reason;
+pub mod unknown_field;
+pub mod unknown_kind;
 pub mod unreadable_file;
+pub mod unserved_api_version;
 pub mod unsupported_yaml_value;
 pub mod yaml11_boolean;
 pub mod yaml11_octal;
@@ -105,6 +117,16 @@ pub const ALL: &[Rule] = &[
     not_kubernetes_object::RULE,
     missing_name::RULE,
     duplicate_object::RULE,
+    removed_api_version::RULE,
+    deprecated_api_version::RULE,
+    unserved_api_version::RULE,
+    unknown_kind::RULE,
+    unknown_field::RULE,
+    missing_required_field::RULE,
+    invalid_field_type::RULE,
+    invalid_field_value::RULE,
+    duplicate_list_entry::RULE,
+    invalid_schema::RULE,
     suppression_without_reason::RULE,
     invalid_suppression::RULE,
 ];
