@@ -36,15 +36,35 @@ pub fn validate(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if !validator.is_valid(&object.value) {
-        for error in validator.iter_errors(&object.value) {
-            let path = FieldPath::parse(error.instance_path().as_str()).normalized(&object.value);
-            let evaluation = error.evaluation_path().as_str().to_string();
+        let errors: Vec<_> = validator
+            .iter_errors(&object.value)
+            .map(|e| {
+                (
+                    FieldPath::parse(e.instance_path().as_str()).normalized(&object.value),
+                    e,
+                )
+            })
+            .collect();
+        for (path, error) in &errors {
+            // `port: true` fails both `type` and the `anyOf` around it: the specific error wins.
+            let combinator = matches!(
+                error.kind(),
+                ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
+            );
+            if combinator
+                && errors
+                    .iter()
+                    .any(|(p, e)| p == path && !std::ptr::eq(e, error))
+            {
+                continue;
+            }
+            let union = walk::at(document, root, path).and_then(|s| union_kind(document, s));
             out.extend(describe(
                 object,
-                &path,
+                path,
                 error.kind(),
                 error.instance(),
-                &evaluation,
+                union,
                 root,
                 document,
                 &error.to_string(),
@@ -101,13 +121,50 @@ fn drop_required_explained_by_typos(findings: &mut Vec<Finding>) {
     });
 }
 
+/// The Kubernetes unions that JSON Schema spells as `oneOf`/`anyOf` of types.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Union {
+    IntOrString,
+    Quantity,
+}
+
+fn union_kind(document: &Value, schema: &Value) -> Option<Union> {
+    if schema
+        .get("x-kubernetes-int-or-string")
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        return Some(Union::IntOrString);
+    }
+    let branches = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))?
+        .as_array()?;
+    let mut types: Vec<&str> = branches
+        .iter()
+        .flat_map(|b| match walk::resolve(document, b).get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        })
+        .filter(|t| *t != "null")
+        .collect();
+    types.sort_unstable();
+    types.dedup();
+    match types.as_slice() {
+        ["integer", "string"] => Some(Union::IntOrString),
+        ["number", "string"] => Some(Union::Quantity),
+        _ => None,
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn describe(
     object: &Object,
     path: &FieldPath,
     kind: &ValidationErrorKind,
     instance: &Value,
-    evaluation: &str,
+    union: Option<Union>,
     root: &Value,
     document: &Value,
     fallback: &str,
@@ -222,9 +279,9 @@ fn describe(
             .with_help(format!("use a value of at least {limit}")),
         ],
         ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. }
-            if evaluation.contains("IntOrString") || evaluation.contains("Quantity") =>
+            if union.is_some() =>
         {
-            let quantity = evaluation.contains("Quantity");
+            let quantity = union == Some(Union::Quantity);
             let expected = if quantity {
                 "a quantity (a number, or a string such as 500m or 1Gi)"
             } else {
