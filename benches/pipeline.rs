@@ -1,6 +1,7 @@
 //! `cargo bench --bench pipeline [-- DOCUMENTS...]`: generates a corpus (default 1,000 and
-//! 10,000 documents), runs the whole offline pipeline on it in-process, and prints documents per
-//! second, MB/s, wall time and the process's peak memory.
+//! 10,000 documents), runs the offline pipeline on it in-process and prints, best of three runs:
+//! documents per second and wall time for the whole pipeline, the time of the parse and schema
+//! stages alone, and the process's peak memory.
 
 mod corpus;
 
@@ -16,6 +17,18 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::MAX;
+    let mut last = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let value = f();
+        best = best.min(started.elapsed().as_secs_f64());
+        last = Some(value);
+    }
+    (best, last.expect("at least one run"))
+}
+
 fn main() {
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
@@ -27,39 +40,49 @@ fn main() {
         sizes
     };
     println!(
-        "{:>9}  {:>6}  {:>9}  {:>12}  {:>7}  {:>8}  {:>9}",
-        "documents", "files", "wall", "docs/s", "MB/s", "findings", "peak RSS"
+        "{:>9}  {:>6}  {:>6}  {:>10}  {:>10}  {:>10}  {:>12}  {:>8}  {:>9}",
+        "documents",
+        "files",
+        "MB",
+        "pipeline",
+        "parse",
+        "schema",
+        "schema docs/s",
+        "findings",
+        "peak RSS"
     );
     for documents in sizes {
         let dir = tempfile::tempdir().expect("temp dir");
         let bytes = corpus::generate(dir.path(), documents).expect("generate corpus");
         let settings = Settings::for_paths(vec![dir.path().to_path_buf()]);
-        // Warm the page cache and the thread pool once, then take the best of three runs.
+        // Warm the page cache, the thread pool and the lazily compiled schemas once.
         let _ = gitops_lint::pipeline::check_paths(&settings);
-        let mut best = f64::MAX;
-        let mut last = None;
-        for _ in 0..3 {
-            let started = Instant::now();
+        let (pipeline, outcome) = best_of(3, || {
             let outcome = gitops_lint::pipeline::check_paths(&settings).expect("pipeline");
             let report = Report {
                 findings: &outcome.findings,
                 summary: &outcome.summary,
                 fail_on: settings.fail_on,
             };
-            let text = report::render(Format::Json, &report, HumanOptions::default());
-            std::hint::black_box(text);
-            best = best.min(started.elapsed().as_secs_f64());
-            last = Some(outcome);
-        }
-        let outcome = last.expect("ran");
+            std::hint::black_box(report::render(
+                Format::Json,
+                &report,
+                HumanOptions::default(),
+            ));
+            outcome
+        });
         assert_eq!(outcome.summary.documents, documents);
+        let (parse, loaded) = best_of(3, || gitops_lint::pipeline::load(&settings).expect("load"));
+        let (schema, _) = best_of(3, || gitops_lint::schema::check(&loaded.files, &settings));
         println!(
-            "{:>9}  {:>6}  {:>8.1}ms  {:>12.0}  {:>7.1}  {:>8}  {:>7.1}MB",
+            "{:>9}  {:>6}  {:>6.1}  {:>8.1}ms  {:>8.1}ms  {:>8.1}ms  {:>12.0}  {:>8}  {:>7.1}MB",
             documents,
             outcome.summary.files,
-            best * 1000.0,
-            documents as f64 / best,
-            bytes as f64 / 1e6 / best,
+            bytes as f64 / 1e6,
+            pipeline * 1000.0,
+            parse * 1000.0,
+            schema * 1000.0,
+            documents as f64 / schema,
             outcome.findings.len(),
             peak_rss_mb().unwrap_or(f64::NAN),
         );

@@ -41,25 +41,10 @@ pub fn run(settings: &Settings) -> Result<u8, Error> {
 /// Discovers, parses and checks; no output.
 pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
     let started = Instant::now();
-
-    let (candidates, mut skipped) = discover::discover(&Walk {
-        paths: &settings.paths,
-        exclude: &settings.exclude,
-        exclude_base: &settings.base,
-    })?;
-
-    let mut files: Vec<ParsedFile> = Vec::with_capacity(candidates.len());
-    let parsed: Vec<Parsed> = candidates
-        .par_iter()
-        .map(|candidate| parse::parse_file(candidate, settings))
-        .collect();
-    for p in parsed {
-        match p {
-            Parsed::File(file) => files.push(file),
-            Parsed::Skipped(s) => skipped.push(s),
-        }
-    }
-    kustomize::mark_inputs(&mut files);
+    let Loaded {
+        mut files,
+        mut skipped,
+    } = load(settings)?;
 
     let mut findings: Vec<Finding> = files
         .iter_mut()
@@ -81,6 +66,34 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         elapsed: started.elapsed(),
     };
     Ok(Outcome { findings, summary })
+}
+
+/// The checked set after discovery and parsing.
+pub struct Loaded {
+    pub files: Vec<ParsedFile>,
+    pub skipped: Vec<discover::Skipped>,
+}
+
+/// Discovers and parses every file (in parallel), and marks Kustomize inputs.
+pub fn load(settings: &Settings) -> Result<Loaded, Error> {
+    let (candidates, mut skipped) = discover::discover(&Walk {
+        paths: &settings.paths,
+        exclude: &settings.exclude,
+        exclude_base: &settings.base,
+    })?;
+    let parsed: Vec<Parsed> = candidates
+        .par_iter()
+        .map(|candidate| parse::parse_file(candidate, settings))
+        .collect();
+    let mut files = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Parsed::File(file) => files.push(file),
+            Parsed::Skipped(s) => skipped.push(s),
+        }
+    }
+    kustomize::mark_inputs(&mut files);
+    Ok(Loaded { files, skipped })
 }
 
 fn checked_objects(files: &[ParsedFile]) -> Vec<CheckedObject> {

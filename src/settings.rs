@@ -203,6 +203,7 @@ fn schema_settings(args: &Args, file: &ConfigFile, base: &Path) -> Result<Schema
     for location in &args.schema_locations {
         catalogs.push(Catalog::parse(location).map_err(Error::Usage)?);
     }
+    // A mistyped catalog path would otherwise go unnoticed (bundled schemas answer first).
     for location in &file.schema_locations {
         let relative = if location.starts_with('/') || location == "default" {
             location.clone()
@@ -210,6 +211,16 @@ fn schema_settings(args: &Args, file: &ConfigFile, base: &Path) -> Result<Schema
             base.join(location).to_string_lossy().into_owned()
         };
         catalogs.push(Catalog::parse(&relative).map_err(Error::Usage)?);
+    }
+    for catalog in &catalogs {
+        if let Some(root) = catalog.root()
+            && !root.exists()
+        {
+            return Err(Error::Usage(format!(
+                "schema location {} does not exist",
+                root.display()
+            )));
+        }
     }
     Ok(SchemaSettings {
         versions,

@@ -10,6 +10,9 @@ declare_rule! {
     /// the object (`duplicate field "replicas"`). Usually one of the two was meant to be
     /// somewhere else, such as under `spec.template`.
     ///
+    /// With `--no-strict` it is a warning, as the API server without strict field validation
+    /// only warns.
+    ///
     /// ## Example
     /// ```yaml
     /// spec:

@@ -73,6 +73,18 @@ impl Catalog {
         Ok(Catalog::Template(template))
     }
 
+    /// The fixed part of a template: the directory (or file) that must exist.
+    pub fn root(&self) -> Option<PathBuf> {
+        let Catalog::Template(template) = self else {
+            return None;
+        };
+        let fixed = match template.find("{{") {
+            Some(i) => template[..i].rsplit_once('/').map_or(".", |(dir, _)| dir),
+            None => template.as_str(),
+        };
+        Some(PathBuf::from(if fixed.is_empty() { "/" } else { fixed }))
+    }
+
     /// The file a template names for a resource.
     pub fn path(&self, target: &Target<'_>) -> Option<PathBuf> {
         let Catalog::Template(template) = self else {
@@ -162,6 +174,18 @@ mod tests {
             single.path(&target("a", "B")),
             Some(PathBuf::from("fixtures/one.json"))
         );
+    }
+
+    #[test]
+    fn the_root_is_the_fixed_part() {
+        let root = |t: &str| Catalog::parse(t).unwrap().root().unwrap();
+        assert_eq!(root("catalog/{{.Group}}/x.json"), PathBuf::from("catalog"));
+        assert_eq!(
+            root("a/b/{{.ResourceKind}}{{.KindSuffix}}.json"),
+            PathBuf::from("a/b")
+        );
+        assert_eq!(root("one.json"), PathBuf::from("one.json"));
+        assert_eq!(root("{{.ResourceKind}}.json"), PathBuf::from("."));
     }
 
     #[test]
