@@ -419,6 +419,8 @@ def parse_lifecycle(path):
             if line.startswith("  - "):
                 row = {}
                 current.append(row)
+            elif row is None:
+                fail(f"{path}:{lineno}: continuation line before the first '  - ' entry")
             if m.group(1) in row:
                 fail(f"{path}:{lineno}: duplicate key {m.group(1)}")
             row[m.group(1)] = value
