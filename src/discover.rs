@@ -200,7 +200,8 @@ fn has_chart(dir: &Path) -> bool {
     dir.join("Chart.yaml").is_file()
 }
 
-/// Whether a file's text is a Go template: `{{` outside quoted strings and comments.
+/// Whether a file's text may be a Go template: `{{` outside quoted strings and comments. The
+/// parse stage decides (see `parse::parse_file`).
 pub fn looks_like_template(text: &str) -> bool {
     if !text.contains("{{") {
         return false;
@@ -224,6 +225,11 @@ pub fn looks_like_template(text: &str) -> bool {
         }
         false
     })
+}
+
+/// Whether a line is a template action on its own (`{{- if .Values.x }}`, `{{ end }}`).
+pub fn has_template_action_line(text: &str) -> bool {
+    text.lines().any(|line| line.trim_start().starts_with("{{"))
 }
 
 /// `./a/../b.yaml` → `b.yaml`, lexically; keeps paths as the user wrote them otherwise.

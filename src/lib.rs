@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod secrets;
 pub mod settings;
 pub mod source;
 pub mod suppress;

@@ -7,9 +7,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use serde_json::Value;
-
-use crate::discover::{Candidate, FileRole, SkipReason, Skipped, looks_like_template};
+use crate::discover::{
+    Candidate, FileRole, SkipReason, Skipped, has_template_action_line, looks_like_template,
+};
 use crate::finding::{Finding, Location, ObjectRef};
 use crate::manifest::Object;
 use crate::manifest::yaml::{self, ProblemKind, Segment};
@@ -76,18 +76,45 @@ pub fn parse_file(candidate: &Candidate, settings: &Settings) -> Parsed {
             );
         }
     };
-    if candidate.role == FileRole::Manifest && looks_like_template(&text) {
-        return Parsed::Skipped(Skipped {
+    // `{{ }}` outside quotes: a Go template when a line is a template action or the text is
+    // not YAML; otherwise YAML that carries template text in values (Prometheus alert
+    // descriptions, Argo workflow parameters).
+    let maybe_template = candidate.role == FileRole::Manifest && looks_like_template(&text);
+    let skip = || {
+        Parsed::Skipped(Skipped {
             path: path.clone(),
             reason: SkipReason::HelmTemplate,
-        });
+        })
+    };
+    if maybe_template && has_template_action_line(&text) {
+        return skip();
     }
-    let source = Arc::new(SourceFile::new(path.clone(), text));
-    let stream = yaml::parse(&source.text, &settings.limits);
+    let stream = yaml::parse(&text, &settings.limits);
+    if maybe_template
+        && stream.problems.iter().any(|p| {
+            matches!(
+                p.kind,
+                ProblemKind::Syntax { .. } | ProblemKind::UnsupportedValue { .. }
+            )
+        })
+    {
+        return skip();
+    }
+    let secret_spans: Vec<_> = stream
+        .documents
+        .iter()
+        .flat_map(crate::secrets::value_spans)
+        .collect();
+    let mut source = SourceFile::new(path.clone(), text);
+    if !secret_spans.is_empty() {
+        let masked = crate::secrets::mask(&source.text, &secret_spans);
+        source = source.with_masked(masked);
+    }
+    let source = Arc::new(source);
     let lists: Vec<bool> = stream
         .documents
         .iter()
-        .map(|d| d.value.get("kind").and_then(Value::as_str) == Some("List"))
+        .map(|d| crate::manifest::is_list(&d.value))
         .collect();
     let findings = stream
         .problems

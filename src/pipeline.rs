@@ -55,6 +55,7 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
     schema::absorb_yaml_warnings(&mut findings);
 
     let mut findings = suppress::apply(findings, &files, settings);
+    redact_secrets(&mut findings, &files);
     finding::sort_findings(&mut findings);
 
     skipped.sort();
@@ -94,6 +95,30 @@ pub fn load(settings: &Settings) -> Result<Loaded, Error> {
     }
     kustomize::mark_inputs(&mut files);
     Ok(Loaded { files, skipped })
+}
+
+/// No finding message repeats a Secret's data.
+fn redact_secrets(findings: &mut [Finding], files: &[ParsedFile]) {
+    let objects: std::collections::HashMap<
+        (&str, crate::finding::ObjectRef),
+        &crate::manifest::Object,
+    > = files
+        .iter()
+        .flat_map(|f| {
+            f.objects
+                .iter()
+                .map(move |o| ((f.source.name.as_str(), o.reference), o))
+        })
+        .collect();
+    crate::secrets::redact(findings, |finding| {
+        let object = objects.get(&(finding.location.file.name.as_str(), finding.object?))?;
+        crate::secrets::secret_texts(
+            &object.value,
+            &object.source.text,
+            finding.location.span,
+            finding.field.as_deref()?,
+        )
+    });
 }
 
 fn checked_objects(files: &[ParsedFile]) -> Vec<CheckedObject> {

@@ -18,6 +18,8 @@ pub struct SourceFile {
     pub name: String,
     /// The file's text; empty when the file could not be read as text.
     pub text: String,
+    /// The text reports show, when it differs: Secret values masked (same length and lines).
+    masked: Option<String>,
     line_starts: Vec<usize>,
 }
 
@@ -37,8 +39,24 @@ impl SourceFile {
             path,
             name,
             text,
+            masked: None,
             line_starts,
         }
+    }
+
+    /// Sets the text reports show instead of the real one; it must have the same length and
+    /// line breaks (see `secrets::mask`).
+    #[must_use]
+    pub fn with_masked(mut self, masked: String) -> SourceFile {
+        if masked.len() == self.text.len() {
+            self.masked = Some(masked);
+        }
+        self
+    }
+
+    /// The text to show in snippets: the real text with Secret values masked.
+    pub fn display_text(&self) -> &str {
+        self.masked.as_deref().unwrap_or(&self.text)
     }
 
     /// Number of lines (a final line without a newline counts).

@@ -2,7 +2,7 @@
 //! function that turns a field path into a span (`Object::locate`).
 //!
 //! Parsing proper (YAML text → values + span tree, Kubernetes' YAML 1.1 reading) lives in `yaml`;
-//! this module adds what Kubernetes makes of a document: `v1` `List` expansion and the identity of
+//! this module adds what Kubernetes makes of a document: `List` expansion and the identity of
 //! an object (apiVersion, kind, namespace, name). It knows nothing about rules or reports.
 
 pub mod path;
@@ -17,7 +17,7 @@ use crate::source::{SourceFile, Span};
 pub use path::{FieldPath, Segment};
 use yaml::{Children, Node};
 
-/// One Kubernetes object candidate: a document, or one item of a `v1` `List` document.
+/// One Kubernetes object candidate: a document, or one item of a list document.
 #[derive(Debug)]
 pub struct Object {
     pub source: Arc<SourceFile>,
@@ -42,7 +42,8 @@ pub struct Located {
 }
 
 impl Object {
-    /// Splits a parsed document into objects, expanding `kind: List` into its items.
+    /// Splits a parsed document into objects, expanding lists (`kind: List`, `…List`) into their
+    /// items, as kubectl applies them.
     pub fn from_document(
         source: &Arc<SourceFile>,
         index: usize,
@@ -238,8 +239,12 @@ pub fn find_node<'a>(root: &'a Node, path: &FieldPath) -> (&'a Node, bool) {
     (node, true)
 }
 
-fn is_list(value: &Value) -> bool {
-    value.get("kind").and_then(Value::as_str) == Some("List")
-        && value.get("apiVersion").and_then(Value::as_str) == Some("v1")
+/// Whether kubectl applies a document as a list of objects: `kind: List`, or any `…List` kind
+/// (`ConfigMapList`, `RoleList`) with an `items` sequence.
+pub fn is_list(value: &Value) -> bool {
+    value
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|kind| kind.ends_with("List"))
         && value.get("items").is_some_and(Value::is_array)
 }

@@ -178,7 +178,68 @@ pub fn parse(text: &str, limits: &Limits) -> Stream {
     {
         return stream;
     }
-    load(text, text, &[], limits).unwrap_or_default()
+    let mut stream = load(text, text, &[], limits).unwrap_or_default();
+    // go-yaml (what kubectl uses) does not check indentation inside flow collections; saphyr
+    // does, and refuses a closing `]` written at its key's indentation. Joining the offending
+    // line to the previous one (line break → space: same bytes, same offsets) reads the text
+    // as go-yaml does.
+    let mut patched: Option<String> = None;
+    for _ in 0..64 {
+        let Some((at, any_token)) = flow_indentation_error(&stream) else {
+            break;
+        };
+        let current = patched.as_deref().unwrap_or(text);
+        let Some(next) = join_with_previous_line(current, at, any_token) else {
+            break;
+        };
+        stream = load(text, &next, &[], limits).unwrap_or_default();
+        patched = Some(next);
+    }
+    stream
+}
+
+/// The byte offset of a flow-indentation syntax error, and whether any token may sit there
+/// (`in flow construct`) or only a closing bracket.
+fn flow_indentation_error(stream: &Stream) -> Option<(usize, bool)> {
+    stream.problems.iter().find_map(|p| match &p.kind {
+        ProblemKind::Syntax { message } if message == "invalid indentation in flow construct" => {
+            Some((p.span.start, true))
+        }
+        ProblemKind::Syntax { message } if message == "invalid indentation" => {
+            Some((p.span.start, false))
+        }
+        _ => None,
+    })
+}
+
+/// `text` with the white space (including the line break) before `at` replaced by spaces, when
+/// that is safe: the previous line has no comment that would swallow what follows.
+fn join_with_previous_line(text: &str, at: usize, any_token: bool) -> Option<String> {
+    let bytes = text.as_bytes();
+    if !any_token && !matches!(bytes.get(at), Some(b']' | b'}')) {
+        return None;
+    }
+    let mut start = at;
+    while start > 0 && matches!(bytes[start - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        start -= 1;
+    }
+    if !bytes[start..at].contains(&b'\n') {
+        return None;
+    }
+    let line_start = bytes[..start]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let previous = &text[line_start..start];
+    if previous.trim_start().starts_with('#') || previous.contains(" #") || previous.contains("\t#")
+    {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..start]);
+    out.extend(std::iter::repeat_n(b' ', at - start));
+    out.extend_from_slice(&bytes[at..]);
+    String::from_utf8(out).ok()
 }
 
 /// Runs the parser over `parse_text` (the input, possibly with surrogate escapes patched; it has
@@ -3113,6 +3174,29 @@ latest: *s
             kinds(&stream),
             [ProblemKind::ExcessiveAliasing { limit: 100_000 }]
         );
+    }
+
+    // ----- go-yaml leniency -----
+
+    #[test]
+    fn closing_brackets_at_key_indentation_parse_as_go_yaml_reads_them() {
+        let text = "spec:\n  - name: x\n    args: [\n        \"-a\", \"b\",\n    ]\n    env: []\n";
+        let stream = parse_default(text);
+        assert!(stream.problems.is_empty(), "{:?}", stream.problems);
+        assert_eq!(
+            stream.documents[0].value,
+            serde_json::json!({"spec": [{"name": "x", "args": ["-a", "b"], "env": []}]})
+        );
+        let item = stream.documents[0]
+            .root
+            .get("spec")
+            .and_then(|s| s.index(0))
+            .expect("item");
+        let env = item.get("env").and_then(|e| e.key).expect("env key");
+        assert_eq!(&text[env.start..env.end], "env");
+        // A comment on the previous line would swallow the bracket: stays an error.
+        let commented = "spec:\n  - name: x\n    args: [\n        \"-a\", # one\n    ]\n";
+        assert!(!parse_default(commented).problems.is_empty());
     }
 
     // ----- depth -----

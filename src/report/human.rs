@@ -138,7 +138,7 @@ impl SourceCode for IndexedSource {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let file = &self.0;
-        let text = file.text.as_bytes();
+        let text = file.display_text().as_bytes();
         let starts = file.line_starts();
         if span.offset() > text.len() {
             return Err(MietteError::OutOfBounds);

@@ -195,10 +195,15 @@ fn rewrite(schema: &Value, strict: bool, depth: usize) -> Value {
     {
         out.insert("additionalProperties".into(), json!(false));
     }
-    if flag("nullable")
-        && let Some(Value::String(t)) = out.get("type").cloned()
-    {
+    // `nullable: true` allows null; without it the API server drops a null (or puts the default
+    // in its place) before validating, so a null never fails either way.
+    if let Some(Value::String(t)) = out.get("type").cloned() {
         out.insert("type".into(), json!([t, "null"]));
+    }
+    if let Some(Value::Array(values)) = out.get_mut("enum")
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
     }
     Value::Object(out)
 }
@@ -229,6 +234,10 @@ mod tests {
             json!(["integer", "string"])
         );
         assert_eq!(spec["properties"]["size"]["maximum"], json!(2147483647));
+        assert_eq!(
+            spec["properties"]["size"]["type"],
+            json!(["integer", "null"])
+        );
         assert_eq!(
             spec["properties"]["note"]["type"],
             json!(["string", "null"])

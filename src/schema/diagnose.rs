@@ -304,6 +304,46 @@ fn describe(
                 }),
             ]
         }
+        ValidationErrorKind::Custom { message, .. }
+            if message.starts_with(super::formats::PATTERN_MISMATCH) =>
+        {
+            let pattern = &message[super::formats::PATTERN_MISMATCH.len()..];
+            vec![
+                finding(
+                    rules::invalid_field_value::RULE,
+                    object,
+                    path,
+                    format!(
+                        "`{}` does not match the pattern `{pattern}` of `{field}`",
+                        scalar_text(instance)
+                    ),
+                )
+                .with_help("write a value that matches the pattern"),
+            ]
+        }
+        ValidationErrorKind::Format { format } if format == "byte" => vec![
+            finding(
+                rules::invalid_field_value::RULE,
+                object,
+                path,
+                format!("`{field}` is not base64-encoded"),
+            )
+            .with_help(
+                "encode the value with base64, or move it to stringData, which takes plain text",
+            ),
+        ],
+        ValidationErrorKind::Format { format } if format == "duration" => vec![
+            finding(
+                rules::invalid_field_value::RULE,
+                object,
+                path,
+                format!(
+                    "`{}` is not a duration for `{field}`",
+                    scalar_text(instance)
+                ),
+            )
+            .with_help("write a duration such as 30s, 5m or 1h30m"),
+        ],
         ValidationErrorKind::Format { format } => vec![
             finding(
                 rules::invalid_field_value::RULE,

@@ -9,6 +9,7 @@ pub mod bundled;
 pub mod catalog;
 pub mod crd;
 mod diagnose;
+mod formats;
 pub mod lifecycle;
 pub mod walk;
 
@@ -327,8 +328,9 @@ impl Stage<'_> {
         let strict = self.settings.strict;
         let key = Key::Crd(group.into(), version.into(), kind.into());
         let compiled = self.compiled(key, || {
-            let root = crd::to_json_schema(schema, strict);
-            compile(&root, Draft::Draft4, None).map(|validator| Compiled {
+            let mut root = crd::to_json_schema(schema, strict);
+            formats::use_go_patterns(&mut root);
+            compile(&root, Some(Draft::Draft4), None).map(|validator| Compiled {
                 validator,
                 root,
                 bundle: None,
@@ -442,16 +444,46 @@ fn merge_versions(findings: Vec<Versioned>, targets: &[KubeVersion]) -> Vec<Find
         .collect()
 }
 
+/// Compiles a schema; `draft: None` lets `$schema` decide.
 fn compile(
     schema: &Value,
-    draft: Draft,
+    draft: Option<Draft>,
     registry: Option<&jsonschema::Registry<'_>>,
 ) -> Result<Validator, String> {
-    let mut options = jsonschema::options().with_draft(draft);
+    let mut options = jsonschema::options()
+        .should_validate_formats(true)
+        .should_ignore_unknown_formats(true)
+        .with_format("byte", formats::is_base64)
+        .with_format("duration", formats::is_go_duration)
+        .with_keyword(formats::GO_PATTERN, formats::GoPattern::factory);
+    if let Some(draft) = draft {
+        options = options.with_draft(draft);
+    }
     if let Some(registry) = registry {
         options = options.with_registry(registry);
     }
-    options.build(schema).map_err(|e| e.to_string())
+    options.build(schema).map_err(|e| compile_error(&e))
+}
+
+/// A schema compile error without the schema fragment that jsonschema's message quotes whole.
+fn compile_error(error: &jsonschema::ValidationError<'_>) -> String {
+    let at = error.instance_path().as_str();
+    let place = if at.is_empty() {
+        "the schema root".to_string()
+    } else {
+        format!("`{at}`")
+    };
+    match error.instance().as_ref() {
+        Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null => {
+            format!("{error} (at {place})")
+        }
+        _ => match error.kind() {
+            jsonschema::error::ValidationErrorKind::Custom { message, .. } => {
+                format!("{message} (at {place})")
+            }
+            _ => format!("{place} is not a valid schema"),
+        },
+    }
 }
 
 const BUNDLE_URI: &str = "https://schemas.gitops-lint.invalid/kubernetes";
@@ -524,7 +556,11 @@ fn compile_bundled(
         "{BUNDLE_URI}/v{version}/{}.json#/$defs/{definition}",
         if strict { "strict" } else { "relaxed" }
     );
-    let validator = compile(&json!({"$ref": uri}), Draft::Draft202012, Some(registry))?;
+    let validator = compile(
+        &json!({"$ref": uri}),
+        Some(Draft::Draft202012),
+        Some(registry),
+    )?;
     Ok(Compiled {
         validator,
         root: json!({"$ref": format!("#/$defs/{definition}")}),
@@ -534,20 +570,11 @@ fn compile_bundled(
 
 fn compile_file(path: &Path) -> Result<Compiled, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let root: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+    let mut root: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+    formats::use_go_patterns(&mut root);
     // openapi2jsonschema output (kubeconform catalogs) is draft 4 unless it says otherwise.
-    let draft = if root.get("$schema").is_some() {
-        Draft::Draft202012
-    } else {
-        Draft::Draft4
-    };
-    let validator = if root.get("$schema").is_some() {
-        jsonschema::options()
-            .build(&root)
-            .map_err(|e| e.to_string())?
-    } else {
-        compile(&root, draft, None)?
-    };
+    let draft = root.get("$schema").is_none().then_some(Draft::Draft4);
+    let validator = compile(&root, draft, None)?;
     Ok(Compiled {
         validator,
         root,
