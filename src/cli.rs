@@ -21,6 +21,8 @@ Examples:
   gitops-lint --fail-on warning infra/        warnings fail the check too
   gitops-lint -k 1.33,1.37 infra/             validate against two Kubernetes versions
   gitops-lint --crds crds/ infra/             validate custom resources against these CRDs
+  gitops-lint -p policy/ infra/               also run the conftest policies in policy/
+  gitops-lint test-policies policy/           run the policies' Rego unit tests
   gitops-lint rules                           list every rule
   gitops-lint explain duplicate-key           a rule's documentation
 
@@ -97,6 +99,30 @@ pub struct Args {
     #[arg(long = "crds", value_name = "PATH")]
     pub crds: Vec<PathBuf>,
 
+    /// A directory (or file) of conftest-style Rego policies; repeatable.
+    #[arg(long = "policy", short = 'p', value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+
+    /// A Rego package of the --policy directories to evaluate; repeatable [default: main].
+    #[arg(long = "namespace", value_name = "NS")]
+    pub namespaces: Vec<String>,
+
+    /// Evaluate every package of the --policy directories.
+    #[arg(long)]
+    pub all_namespaces: bool,
+
+    /// A JSON or YAML file loaded as Rego `data` for --policy directories; repeatable.
+    #[arg(long = "data", value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+
+    /// Give --policy directories all documents of a file as one input (conftest --combine).
+    #[arg(long)]
+    pub combine: bool,
+
+    /// Do not run the bundled policy library.
+    #[arg(long)]
+    pub no_bundled_policies: bool,
+
     /// A local schema catalog in kubeconform's -schema-location syntax, e.g.
     /// 'catalog/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'; repeatable.
     #[arg(long = "schema-location", value_name = "TEMPLATE")]
@@ -110,6 +136,19 @@ pub enum Command {
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
+    },
+    /// Run Rego unit tests (`test_*` rules, like `opa test` / `conftest verify`) and gator
+    /// suites (`suite.yaml`, like `gator verify`).
+    TestPolicies {
+        /// Directories or files of policies and their tests.
+        #[arg(value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Test the bundled policy library.
+        #[arg(long)]
+        bundled: bool,
+        /// Print passing tests too.
+        #[arg(long, short = 'v')]
+        verbose: bool,
     },
     /// Print a rule's documentation.
     Explain {
@@ -148,6 +187,11 @@ pub fn main() -> ExitCode {
     let args = Args::parse();
     match args.command {
         Some(Command::Rules { format }) => print_stdout(&crate::explain::rules_listing(format)),
+        Some(Command::TestPolicies {
+            ref dirs,
+            bundled,
+            verbose,
+        }) => test_policies(dirs, bundled, verbose),
         Some(Command::Explain { ref rule }) => match crate::explain::explain(rule) {
             Ok(text) => print_stdout(&text),
             Err(message) => {
@@ -168,6 +212,35 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+fn test_policies(dirs: &[PathBuf], bundled: bool, verbose: bool) -> ExitCode {
+    use crate::policy::testing;
+    let mut files = if bundled {
+        testing::bundled_files()
+    } else {
+        Vec::new()
+    };
+    if !bundled && dirs.is_empty() {
+        eprintln!("error: name policy directories to test, or --bundled");
+        return ExitCode::from(2);
+    }
+    match testing::read_dirs(dirs) {
+        Ok(more) => files.extend(more),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    }
+    let mut cases = testing::run(&files);
+    cases.extend(testing::run_suites(dirs));
+    let (text, ok) = testing::report(&cases, verbose);
+    print_stdout(&text);
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -48,6 +48,21 @@ pub struct ConfigFile {
     /// kubeconform-style schema locations, relative to the config file.
     #[serde(default)]
     pub schema_locations: Vec<String>,
+    /// conftest-style policy directories, relative to the config file.
+    #[serde(default)]
+    pub policies: Vec<String>,
+    /// Rego packages of `policies` to evaluate (default `main`).
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+    /// JSON or YAML files loaded as Rego `data`, relative to the config file.
+    #[serde(default)]
+    pub data: Vec<String>,
+    /// Run the bundled policy library (default true).
+    #[serde(default)]
+    pub bundled_policies: Option<bool>,
+    /// Bundled policy id → parameters.
+    #[serde(default)]
+    pub policy_parameters: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,6 +72,12 @@ pub struct Override {
     pub files: Vec<String>,
     #[serde(default)]
     pub rules: BTreeMap<String, RuleLevel>,
+    /// Bundled policy id → parameters for these files (merged over the global ones).
+    #[serde(default)]
+    pub policy_parameters: BTreeMap<String, serde_json::Value>,
+    /// The environment these files deploy to (`production`, …), for policies that ask.
+    #[serde(default)]
+    pub environment: Option<String>,
 }
 
 /// A rule's configured level.
@@ -221,7 +242,7 @@ pub fn parse(source: &Arc<SourceFile>) -> Result<ConfigFile, ConfigError> {
     })?;
     let check_rules = |rules: &BTreeMap<String, RuleLevel>, at: FieldPath| {
         for id in rules.keys() {
-            if rules::find(id).is_none() {
+            if !rules::is_known(id) {
                 let path = at.clone().key(id.clone());
                 let hint = suggest(id)
                     .map(|s| format!("; did you mean `{s}`?"))

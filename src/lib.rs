@@ -15,6 +15,7 @@ pub mod kustomize;
 pub mod manifest;
 pub mod parse;
 pub mod pipeline;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -1,11 +1,11 @@
 //! The pipeline, top to bottom in one function:
 //!
 //! ```text
-//! settings ─► discover ─► parse (spans) ─► object rules ─► schema ─► suppress ─► report ─► exit code
+//! settings ─► discover ─► parse (spans) ─► object rules ─► schema ─► policies ─► suppress ─► report ─► exit code
 //! ```
 //!
-//! API-server rules, policies and the dry-run slot in after the schema stage; each stage takes
-//! the parsed files and returns findings.
+//! API-server rules and the dry-run slot in beside them; each stage takes the parsed files and
+//! returns findings.
 
 use std::io::Write;
 use std::time::Instant;
@@ -18,7 +18,7 @@ use crate::finding::{self, Finding};
 use crate::parse::{self, Parsed, ParsedFile};
 use crate::report::{self, CheckedObject, Format, HumanOptions, Report, Summary};
 use crate::settings::Settings;
-use crate::{check, kustomize, schema, suppress};
+use crate::{check, kustomize, policy, schema, suppress};
 
 /// What a run found, before rendering.
 pub struct Outcome {
@@ -53,6 +53,7 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
     findings.extend(check::run(&files));
     findings.extend(schema::check(&files, settings));
     schema::absorb_yaml_warnings(&mut findings);
+    findings.extend(policy::check(&files, settings));
 
     let mut findings = suppress::apply(findings, &files, settings);
     redact_secrets(&mut findings, &files);

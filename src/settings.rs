@@ -13,9 +13,11 @@ use crate::config::{self, ConfigFile, FailOn, RuleLevel};
 use crate::error::Error;
 use crate::finding::Severity;
 use crate::manifest::yaml::Limits;
+use crate::policy::{PolicyContext, PolicySettings};
 use crate::report::Format;
 use crate::schema::SchemaSettings;
 use crate::schema::catalog::Catalog;
+use std::collections::BTreeMap;
 
 /// Default limit above which files are not parsed.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
@@ -39,6 +41,16 @@ pub struct Settings {
     /// `GITHUB_STEP_SUMMARY`: where the GitHub format writes its Markdown table.
     pub github_step_summary: Option<PathBuf>,
     pub schema: SchemaSettings,
+    pub policy: PolicySettings,
+    /// Policy parameters and environments, global and per path.
+    pub policy_contexts: PolicyContexts,
+}
+
+/// Policy parameters and environment: global, then per-path overrides (later wins).
+#[derive(Debug, Default)]
+pub struct PolicyContexts {
+    global: BTreeMap<String, serde_json::Value>,
+    overrides: Vec<(GlobSet, BTreeMap<String, serde_json::Value>, Option<String>)>,
 }
 
 /// Configured rule levels: global, then per-path overrides (later wins).
@@ -112,6 +124,21 @@ impl Settings {
                         || std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
             }
         };
+        let policy = policy_settings(&args, &file, &base);
+        let policy_contexts = PolicyContexts {
+            global: file.policy_parameters.clone(),
+            overrides: file
+                .overrides
+                .iter()
+                .map(|o| {
+                    Ok((
+                        glob_set(&o.files)?,
+                        o.policy_parameters.clone(),
+                        o.environment.clone(),
+                    ))
+                })
+                .collect::<Result<_, Error>>()?,
+        };
         let rules = RuleLevels {
             global: file.rules.into_iter().collect(),
             overrides: file
@@ -140,6 +167,8 @@ impl Settings {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
             schema,
+            policy,
+            policy_contexts,
         })
     }
 
@@ -160,12 +189,69 @@ impl Settings {
             base: std::env::current_dir().unwrap_or_default(),
             github_step_summary: None,
             schema: SchemaSettings::default(),
+            policy: PolicySettings::default(),
+            policy_contexts: PolicyContexts::default(),
+        }
+    }
+
+    /// The policy parameters and environment that apply to a file.
+    pub fn policy_context(&self, path: &Path) -> PolicyContext {
+        let absolute = crate::discover::absolute(path);
+        let relative = self.relative(&absolute);
+        let mut parameters = self.policy_contexts.global.clone();
+        let mut environment = None;
+        for (globs, params, env) in &self.policy_contexts.overrides {
+            if globs.is_match(relative) {
+                for (id, value) in params {
+                    match (parameters.get_mut(id), value) {
+                        (
+                            Some(serde_json::Value::Object(base)),
+                            serde_json::Value::Object(more),
+                        ) => {
+                            base.extend(more.clone());
+                        }
+                        _ => {
+                            parameters.insert(id.clone(), value.clone());
+                        }
+                    }
+                }
+                if env.is_some() {
+                    environment = env.clone();
+                }
+            }
+        }
+        PolicyContext {
+            parameters,
+            environment,
         }
     }
 
     /// A path relative to the config base, for glob matching.
     pub fn relative<'a>(&self, absolute: &'a Path) -> &'a Path {
         absolute.strip_prefix(&self.base).unwrap_or(absolute)
+    }
+}
+
+fn policy_settings(args: &Args, file: &ConfigFile, base: &Path) -> PolicySettings {
+    let defaults = PolicySettings::default();
+    let mut dirs = args.policies.clone();
+    dirs.extend(file.policies.iter().map(|p| base.join(p)));
+    let mut data_files = args.data.clone();
+    data_files.extend(file.data.iter().map(|p| base.join(p)));
+    let namespaces = if !args.namespaces.is_empty() {
+        args.namespaces.clone()
+    } else if !file.namespaces.is_empty() {
+        file.namespaces.clone()
+    } else {
+        defaults.namespaces
+    };
+    PolicySettings {
+        bundled: !args.no_bundled_policies && file.bundled_policies.unwrap_or(true),
+        dirs,
+        namespaces,
+        all_namespaces: args.all_namespaces,
+        data_files,
+        combine: args.combine,
     }
 }
 

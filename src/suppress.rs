@@ -175,7 +175,7 @@ fn check_directive(source: &Arc<SourceFile>, directive: &Directive, out: &mut Ve
         span: directive.span,
     };
     for rule in &directive.rules {
-        if rule != "all" && rules::find(rule).is_none() {
+        if rule != "all" && !rules::is_known(rule) {
             let hint = crate::config::suggest(rule)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();

@@ -585,6 +585,8 @@ fn translate(argv: &[String], unknown_kind_error: &Path) -> Result<Translation, 
         .iter()
         .map(|s| s.to_string())
         .collect();
+    // kubeconform validates schemas only: gitops-lint's policy library stays out of the verdict.
+    args.push("--no-bundled-policies".into());
     // kubeconform is not strict by default; gitops-lint is.
     if !strict {
         args.push("--no-strict".into());
@@ -973,6 +975,7 @@ fn kv_args(config: &Path, version: &str, strict: bool, file: &str) -> Vec<String
         "json",
         "--config",
         &config.to_string_lossy(),
+        "--no-bundled-policies",
         "--kubernetes-version",
         version,
     ]
@@ -1126,7 +1129,9 @@ fn translation_rules() {
     let t = translate(&invocation.argv, config).unwrap();
     assert_eq!(
         t.args,
-        words("--color never --format json --config /tmp/unknown-kind-error.yaml fixtures/a.yaml")
+        words(
+            "--color never --format json --no-bundled-policies --config /tmp/unknown-kind-error.yaml fixtures/a.yaml"
+        )
     );
     let invocation = kubeconform_argv(
         "run bash -c \"./bin/kubeconform -ignore-missing-schemas -schema-location 'x/{{ .ResourceKind }}.json' -kubernetes-version 1.35.0 a.yaml > out.xml\"",
@@ -1142,6 +1147,7 @@ fn translation_rules() {
             "never",
             "--format",
             "json",
+            "--no-bundled-policies",
             "--no-strict",
             "--no-config",
             "--kubernetes-version",

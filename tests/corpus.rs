@@ -1,6 +1,6 @@
 //! False-positive audit over the real-world GitOps trees in `../shared/corpus` (or
 //! `$GITOPS_LINT_SHARED/corpus`): gitops-lint runs over each tree with
-//! `--format json --no-config` from the corpus directory, and the set of findings
+//! `--format json --no-config --no-bundled-policies` from the corpus directory, and the set of findings
 //! (`file:line:col rule-id message`) must equal `tests/corpus/expected-findings.txt`.
 //!
 //! Every line of the expectation file carries `  # reason: …`, why the finding is true. Known
@@ -85,7 +85,13 @@ fn corpus_dir() -> Option<PathBuf> {
 /// The findings of one tree as `file:line:col rule-id message` lines.
 fn findings_of(corpus: &Path, tree: &str) -> Vec<String> {
     let output = Command::new(env!("CARGO_BIN_EXE_gitops-lint"))
-        .args(["--format", "json", "--no-config", tree])
+        .args([
+            "--format",
+            "json",
+            "--no-config",
+            "--no-bundled-policies",
+            tree,
+        ])
         .current_dir(corpus)
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_STEP_SUMMARY")

@@ -179,17 +179,22 @@ pub fn parse(text: &str, limits: &Limits) -> Stream {
         return stream;
     }
     let mut stream = load(text, text, &[], limits).unwrap_or_default();
-    // go-yaml (what kubectl uses) does not check indentation inside flow collections; saphyr
-    // does, and refuses a closing `]` written at its key's indentation. Joining the offending
-    // line to the previous one (line break → space: same bytes, same offsets) reads the text
-    // as go-yaml does.
+    // go-yaml (what kubectl uses) does not check indentation inside flow collections and
+    // multi-line quoted scalars; saphyr does, and refuses a closing `]` written at its key's
+    // indentation. Joining the offending line to the previous one (line break → space: same
+    // bytes, same offsets) reads the text as go-yaml does (in a quoted scalar, up to the number
+    // of spaces where the lines meet).
     let mut patched: Option<String> = None;
     for _ in 0..64 {
         let Some((at, any_token)) = flow_indentation_error(&stream) else {
             break;
         };
         let current = patched.as_deref().unwrap_or(text);
-        let Some(next) = join_with_previous_line(current, at, any_token) else {
+        let next = match quoted_scalar_at(current, at) {
+            Some(end) => Some(unfold_lines(current, at, end)),
+            None => join_with_previous_line(current, at, any_token),
+        };
+        let Some(next) = next else {
             break;
         };
         stream = load(text, &next, &[], limits).unwrap_or_default();
@@ -202,7 +207,10 @@ pub fn parse(text: &str, limits: &Limits) -> Stream {
 /// (`in flow construct`) or only a closing bracket.
 fn flow_indentation_error(stream: &Stream) -> Option<(usize, bool)> {
     stream.problems.iter().find_map(|p| match &p.kind {
-        ProblemKind::Syntax { message } if message == "invalid indentation in flow construct" => {
+        ProblemKind::Syntax { message }
+            if message == "invalid indentation in flow construct"
+                || message == "invalid indentation in quoted scalar" =>
+        {
             Some((p.span.start, true))
         }
         ProblemKind::Syntax { message } if message == "invalid indentation" => {
@@ -210,6 +218,36 @@ fn flow_indentation_error(stream: &Stream) -> Option<(usize, bool)> {
         }
         _ => None,
     })
+}
+
+/// When a quoted scalar starts at `at`, the offset of its closing quote.
+fn quoted_scalar_at(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = *bytes.get(at)?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let mut i = at + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// `text` with the line breaks between `start` and `end` replaced by spaces (same offsets).
+fn unfold_lines(text: &str, start: usize, end: usize) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for b in &mut bytes[start..end] {
+        if *b == b'\n' || *b == b'\r' {
+            *b = b' ';
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
 }
 
 /// `text` with the white space (including the line break) before `at` replaced by spaces, when

@@ -72,7 +72,29 @@ pub fn render(report: &Report<'_>) -> String {
             },
         })
         .collect();
-    // Rules not in the registry (policies) get an entry from their first finding.
+    rule_list.extend(
+        crate::policy::library::library()
+            .policies
+            .iter()
+            .map(|p| Rule {
+                id: p.id.clone(),
+                name: p.id.clone(),
+                short_description: Text {
+                    text: p.summary.clone(),
+                },
+                full_description: Text {
+                    text: p.summary.clone(),
+                },
+                help: Help {
+                    text: p.documentation.clone(),
+                    markdown: p.documentation.clone(),
+                },
+                default_configuration: Configuration {
+                    level: level(p.severity),
+                },
+            }),
+    );
+    // Rules not in the registry (conftest policies) get an entry from their first finding.
     for finding in report.findings {
         if !rule_list.iter().any(|r| r.id == finding.rule) {
             rule_list.push(Rule {

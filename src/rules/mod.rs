@@ -27,6 +27,7 @@ pub enum Family {
     Yaml,
     Object,
     Schema,
+    Policy,
     Suppression,
 }
 
@@ -37,6 +38,7 @@ impl Family {
             Family::Yaml => "yaml",
             Family::Object => "object",
             Family::Schema => "schema",
+            Family::Policy => "policy",
             Family::Suppression => "suppression",
         }
     }
@@ -91,6 +93,7 @@ pub mod missing_name;
 pub mod missing_required_field;
 pub mod nesting_limit;
 pub mod not_kubernetes_object;
+pub mod policy_error;
 pub mod removed_api_version;
 pub mod suppression_without_reason;
 pub mod unknown_field;
@@ -127,13 +130,20 @@ pub const ALL: &[Rule] = &[
     invalid_field_value::RULE,
     duplicate_list_entry::RULE,
     invalid_schema::RULE,
+    policy_error::RULE,
     suppression_without_reason::RULE,
     invalid_suppression::RULE,
 ];
 
-/// Looks a rule up by id.
+/// Looks a built-in rule up by id.
 pub fn find(id: &str) -> Option<&'static Rule> {
     ALL.iter().find(|rule| rule.id == id)
+}
+
+/// Whether an id names a rule: built in, a bundled policy, or a conftest result
+/// (`namespace.rule`).
+pub fn is_known(id: &str) -> bool {
+    find(id).is_some() || crate::policy::is_known_rule(id)
 }
 
 #[cfg(test)]

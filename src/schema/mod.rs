@@ -117,6 +117,9 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
     };
     let objects: Vec<&Object> = crate::check::objects(files)
         .filter(|o| rules::not_kubernetes_object::is_kubernetes_object(o))
+        // Gatekeeper templates and constraints are read by the policy stage, which reports
+        // their problems; their CRDs live in the cluster, not the repository.
+        .filter(|o| !crate::policy::is_policy_object(&o.value))
         .collect();
     let findings: Vec<Finding> = objects
         .par_iter()

@@ -1,0 +1,608 @@
+//! The policy stage: Rego policies evaluated against every object, in the same pass as the
+//! other checks — the bundled library (`policies/`), and a team's conftest-style policy
+//! directories (`--policy`), unchanged.
+//!
+//! Every result becomes a `Finding`: located at the result's `path` when it gives one, else at
+//! the object's `kind:` line. A policy that fails to load or to evaluate is a `policy-error`
+//! finding at its file and line; the other policies still run.
+
+pub mod engine;
+pub mod gatekeeper;
+pub mod library;
+pub mod testing;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use regorus::{Engine, Value as RegoValue};
+use serde_json::{Value, json};
+
+use crate::finding::{Finding, Location, Severity};
+use crate::kustomize::ApplyUnits;
+use crate::manifest::{FieldPath, Object};
+use crate::parse::ParsedFile;
+use crate::rules;
+use crate::settings::Settings;
+use crate::source::{SourceFile, Span};
+
+/// What the policy stage is asked to do.
+#[derive(Debug, Clone)]
+pub struct PolicySettings {
+    /// Run the bundled library.
+    pub bundled: bool,
+    /// conftest-style policy directories (or files).
+    pub dirs: Vec<PathBuf>,
+    /// Namespaces (Rego packages) to evaluate from `dirs`; conftest's default is `main`.
+    pub namespaces: Vec<String>,
+    pub all_namespaces: bool,
+    /// JSON or YAML documents loaded as `data`.
+    pub data_files: Vec<PathBuf>,
+    /// conftest `--combine`: the input is every document of a file.
+    pub combine: bool,
+}
+
+impl Default for PolicySettings {
+    fn default() -> Self {
+        PolicySettings {
+            bundled: true,
+            dirs: Vec::new(),
+            namespaces: vec!["main".into()],
+            all_namespaces: false,
+            data_files: Vec::new(),
+            combine: false,
+        }
+    }
+}
+
+/// Policy parameters and environment for one file, from the config file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyContext {
+    pub parameters: BTreeMap<String, Value>,
+    pub environment: Option<String>,
+}
+
+/// conftest's rule names: `deny`, `violation`, `warn`, and their `deny_<name>` forms.
+fn conftest_severity(rule: &str) -> Option<Severity> {
+    let base = rule.split_once('_').map_or(rule, |(b, _)| b);
+    match base {
+        "deny" | "violation" => Some(Severity::Error),
+        "warn" => Some(Severity::Warning),
+        _ => None,
+    }
+}
+
+/// User policies loaded from `--policy` directories.
+struct UserPolicies {
+    engine: Engine,
+    /// Namespace → the conftest rules it declares (`deny`, `warn_x`, …) and whether it has
+    /// `exception` rules.
+    namespaces: Vec<(String, Vec<String>, bool)>,
+}
+
+/// conftest rule heads declared in a policy text (`deny`, `violation_x`, `warn`, …).
+fn conftest_rules(text: &str) -> (Vec<String>, bool) {
+    let mut rules = Vec::new();
+    let mut exception = false;
+    for line in text.lines() {
+        let name: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if name == "exception" {
+            exception = true;
+        } else if conftest_severity(&name).is_some()
+            && ["deny", "violation", "warn"]
+                .iter()
+                .any(|base| name == *base || name.starts_with(&format!("{base}_")))
+        {
+            rules.push(name);
+        }
+    }
+    (rules, exception)
+}
+
+/// Runs the policy stage.
+pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
+    let policy = &settings.policy;
+    let mut findings = Vec::new();
+    let objects: Vec<&Object> = crate::check::objects(files)
+        .filter(|o| rules::not_kubernetes_object::is_kubernetes_object(o))
+        .collect();
+    if objects.is_empty() {
+        return findings;
+    }
+    let mut units = ApplyUnits::default();
+    let mut groups: BTreeMap<(String, String), Vec<&Object>> = BTreeMap::new();
+    for object in &objects {
+        let unit = units
+            .unit_of(&object.source.path)
+            .to_string_lossy()
+            .into_owned();
+        let context = settings.policy_context(&object.source.path);
+        let key =
+            serde_json::to_string(&json!({"p": context.parameters, "e": context.environment}))
+                .unwrap_or_default();
+        groups.entry((unit, key)).or_default().push(object);
+    }
+
+    if policy.bundled {
+        let library = library::library();
+        for (path, error) in &library.errors {
+            findings.push(load_error(&format!("policies/{path}"), None, error));
+        }
+        findings.extend(
+            groups
+                .par_iter()
+                .flat_map_iter(|((_, _), members)| {
+                    let context = settings.policy_context(&members[0].source.path);
+                    let unit_objects: Vec<&Value> = members.iter().map(|o| &o.value).collect();
+                    evaluate_library(library, members, &unit_objects, &context)
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+
+    let gatekeeper_objects = gatekeeper_documents(&policy.dirs);
+    findings.extend(gatekeeper::check(&objects, &gatekeeper_objects));
+
+    if !policy.dirs.is_empty() {
+        let (user, errors) = load_user_policies(policy);
+        findings.extend(errors);
+        if let Some(user) = user {
+            let user = Arc::new(user);
+            if policy.combine {
+                let mut by_file: BTreeMap<&str, Vec<&Object>> = BTreeMap::new();
+                for object in &objects {
+                    by_file
+                        .entry(object.source.name.as_str())
+                        .or_default()
+                        .push(object);
+                }
+                findings.extend(
+                    by_file
+                        .par_iter()
+                        .flat_map_iter(|(name, members)| {
+                            let input = json!(
+                                members
+                                    .iter()
+                                    .map(|o| json!({"path": name, "contents": o.value}))
+                                    .collect::<Vec<_>>()
+                            );
+                            evaluate_user(&user, members[0], &input, true)
+                        })
+                        .collect::<Vec<_>>(),
+                );
+            } else {
+                findings.extend(
+                    objects
+                        .par_iter()
+                        .map_init(
+                            || user.engine.clone(),
+                            |engine, object| {
+                                evaluate_user_with(
+                                    engine,
+                                    &user.namespaces,
+                                    object,
+                                    &object.value,
+                                    false,
+                                )
+                            },
+                        )
+                        .flatten()
+                        .collect::<Vec<_>>(),
+                );
+            }
+        }
+    }
+    findings
+}
+
+fn evaluate_library(
+    library: &library::Library,
+    members: &[&Object],
+    unit_objects: &[&Value],
+    context: &PolicyContext,
+) -> Vec<Finding> {
+    let mut engine = library.engine.clone();
+    let params: serde_json::Map<String, Value> = context
+        .parameters
+        .iter()
+        .map(|(id, v)| (id.replace('-', "_"), v.clone()))
+        .collect();
+    let mut data = json!({"gitops_lint": {"objects": unit_objects, "params": params}});
+    if let Some(env) = &context.environment {
+        data["gitops_lint"]["environment"] = json!(env);
+    }
+    if let Err(e) = engine.add_data(RegoValue::from(data)) {
+        return vec![load_error("policies", None, &e.to_string())];
+    }
+    let mut out = Vec::new();
+    for object in members {
+        let kind = object.kind().unwrap_or_default();
+        let applicable: Vec<&library::LibraryPolicy> = library
+            .policies
+            .iter()
+            .filter(|p| p.kinds.is_empty() || p.kinds.iter().any(|k| k == kind))
+            .collect();
+        if applicable.is_empty() {
+            continue;
+        }
+        engine.set_input(RegoValue::from(object.value.clone()));
+        for policy in applicable {
+            match engine.eval_rule(format!("data.{}.deny", policy.package)) {
+                Ok(value) => {
+                    for result in results(&value) {
+                        out.push(result_finding(
+                            object,
+                            &policy.id,
+                            policy.severity,
+                            &result,
+                            true,
+                        ));
+                    }
+                }
+                Err(e) => out.push(evaluation_error(object, &policy.id, &e.to_string())),
+            }
+        }
+    }
+    out
+}
+
+fn evaluate_user(
+    user: &UserPolicies,
+    anchor: &Object,
+    input: &Value,
+    combined: bool,
+) -> Vec<Finding> {
+    let mut engine = user.engine.clone();
+    evaluate_user_with(&mut engine, &user.namespaces, anchor, input, combined)
+}
+
+fn evaluate_user_with(
+    engine: &mut Engine,
+    namespaces: &[(String, Vec<String>, bool)],
+    anchor: &Object,
+    input: &Value,
+    combined: bool,
+) -> Vec<Finding> {
+    engine.set_input(RegoValue::from(input.clone()));
+    let mut out = Vec::new();
+    for (namespace, rule_names, has_exception) in namespaces {
+        let mut evaluate = |rule: &str| match engine.eval_rule(format!("data.{namespace}.{rule}")) {
+            Ok(v) => engine::to_json(&v),
+            Err(e) => {
+                out.push(evaluation_error(
+                    anchor,
+                    &format!("{namespace}.{rule}"),
+                    &e.to_string(),
+                ));
+                None
+            }
+        };
+        let exceptions = if *has_exception {
+            exceptions(evaluate("exception").as_ref())
+        } else {
+            Vec::new()
+        };
+        let mut rules = Vec::new();
+        for rule in rule_names {
+            if let Some(value) = evaluate(rule) {
+                rules.push((rule.clone(), value));
+            }
+        }
+        for (rule, value) in &rules {
+            let Some(severity) = conftest_severity(rule) else {
+                continue;
+            };
+            let name = rule.split_once('_').map(|(_, n)| n);
+            if name.is_some_and(|n| exceptions.iter().any(|e| e == n))
+                || (name.is_none() && exceptions.iter().any(|e| e.is_empty()))
+            {
+                continue;
+            }
+            let id = format!("{namespace}.{rule}");
+            for result in json_results(value) {
+                // With --combine a path is relative to a file's document list, not to `anchor`.
+                out.push(result_finding(anchor, &id, severity, &result, !combined));
+            }
+        }
+    }
+    out
+}
+
+/// conftest `exception` rules: a set of arrays of rule names (without the `deny_` prefix).
+fn exceptions(value: Option<&Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(Value::Array(sets)) = value {
+        for set in sets {
+            match set {
+                Value::Array(names) => {
+                    out.extend(names.iter().filter_map(Value::as_str).map(str::to_string))
+                }
+                Value::String(name) => out.push(name.clone()),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// A policy result: a message and, optionally, the path of the field it is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyResult {
+    pub message: String,
+    pub path: Option<FieldPath>,
+}
+
+fn results(value: &RegoValue) -> Vec<PolicyResult> {
+    engine::to_json(value)
+        .map(|v| json_results(&v))
+        .unwrap_or_default()
+}
+
+/// Decodes a rule's value: a set (array) of strings, or of objects with `msg` (and our optional
+/// `path`); a single string or object; `true` (a boolean rule that fired).
+pub fn json_results(value: &Value) -> Vec<PolicyResult> {
+    let one = |item: &Value| -> Option<PolicyResult> {
+        match item {
+            Value::String(s) => Some(PolicyResult {
+                message: s.clone(),
+                path: None,
+            }),
+            Value::Object(map) => Some(PolicyResult {
+                message: map
+                    .get("msg")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| item.to_string()),
+                path: map.get("path").and_then(FieldPath::from_json),
+            }),
+            Value::Bool(true) => Some(PolicyResult {
+                message: "policy rule is true".into(),
+                path: None,
+            }),
+            _ => None,
+        }
+    };
+    match value {
+        Value::Array(items) => items.iter().filter_map(one).collect(),
+        other => one(other).into_iter().collect(),
+    }
+}
+
+fn result_finding(
+    object: &Object,
+    id: &str,
+    severity: Severity,
+    result: &PolicyResult,
+    use_path: bool,
+) -> Finding {
+    let location = match &result.path {
+        Some(path) if use_path => object.location(path),
+        _ => object.head_location(),
+    };
+    let mut finding = Finding::new(id.to_string(), severity, result.message.clone(), location)
+        .with_object(object.reference);
+    if let Some(path) = &result.path {
+        finding = finding.with_field(path.to_string());
+    }
+    if let Some(policy) = library::find(id) {
+        finding.help = Some(format!("see `gitops-lint explain {}`", policy.id));
+    }
+    finding
+}
+
+fn evaluation_error(object: &Object, policy: &str, error: &str) -> Finding {
+    // The timer's message carries the elapsed nanoseconds; say the limit instead, so that
+    // output is reproducible.
+    let reason = if error.contains("exceeded time limit") {
+        format!(
+            "evaluation exceeded the time limit of {} s",
+            engine::EVALUATION_LIMIT.as_secs()
+        )
+    } else {
+        summary(error)
+    };
+    Finding::new(
+        rules::policy_error::RULE.id,
+        rules::policy_error::RULE.default_severity,
+        format!(
+            "policy {policy} failed on {}: {reason}",
+            object.display_name()
+        ),
+        object.head_location(),
+    )
+    .with_object(object.reference)
+    .with_help("fix the policy; the other policies still ran")
+}
+
+fn load_error(path: &str, text: Option<&str>, error: &str) -> Finding {
+    let source = Arc::new(SourceFile::new(
+        PathBuf::from(path),
+        text.unwrap_or_default().to_string(),
+    ));
+    let span = engine::error_line(error, path)
+        .and_then(|line| source.line_starts().get(line.saturating_sub(1)).copied())
+        .map(|start| Span {
+            start,
+            end: start + source.line_text(source.line_index(start)).len(),
+        })
+        .unwrap_or_default();
+    Finding::new(
+        rules::policy_error::RULE.id,
+        rules::policy_error::RULE.default_severity,
+        format!(
+            "policy {} cannot be loaded: {}",
+            source.name,
+            summary(error)
+        ),
+        Location { file: source, span },
+    )
+    .with_help("fix the policy; the other policies still ran")
+}
+
+/// A regorus error in one line: its non-empty lines joined (they hold the position, the
+/// source line and the reason).
+pub fn summary(error: &str) -> String {
+    error
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && l.chars().any(|c| c.is_alphanumeric()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn rego_files(dir: &Path) -> Vec<PathBuf> {
+    if dir.is_file() {
+        return if dir.extension().is_some_and(|e| e == "rego") {
+            vec![dir.to_path_buf()]
+        } else {
+            Vec::new()
+        };
+    }
+    let mut out: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .build()
+        .flatten()
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rego") && p.is_file())
+        .collect();
+    out.sort();
+    out
+}
+
+fn load_user_policies(settings: &PolicySettings) -> (Option<UserPolicies>, Vec<Finding>) {
+    let mut engine = engine::new_engine();
+    let mut errors = Vec::new();
+    let mut loaded = 0;
+    let mut packages: Vec<(String, Vec<String>, bool)> = Vec::new();
+    for dir in &settings.dirs {
+        for file in rego_files(dir) {
+            let name = crate::source::display_name(&file);
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => {
+                    errors.push(load_error(&name, None, &e.to_string()));
+                    continue;
+                }
+            };
+            // Load each file into a scratch engine first, so one broken file cannot poison the rest.
+            let mut probe = engine::new_engine();
+            if let Err(e) = engine::add_policy(&mut probe, &name, &text) {
+                errors.push(load_error(&name, Some(&text), &e));
+                continue;
+            }
+            if engine::add_policy(&mut engine, &name, &text).is_ok() {
+                loaded += 1;
+                if let Some(p) = library::package_of(&text) {
+                    let (rules, exception) = conftest_rules(&text);
+                    packages.push((p, rules, exception));
+                }
+            }
+        }
+    }
+    for file in &settings.data_files {
+        match load_data(file) {
+            Ok(data) => {
+                if let Err(e) = engine.add_data(RegoValue::from(data)) {
+                    errors.push(load_error(
+                        &crate::source::display_name(file),
+                        None,
+                        &e.to_string(),
+                    ));
+                }
+            }
+            Err(e) => errors.push(load_error(&crate::source::display_name(file), None, &e)),
+        }
+    }
+    if loaded == 0 {
+        return (None, errors);
+    }
+    // Merge the rules each package declares across its files.
+    let mut by_package: BTreeMap<String, (Vec<String>, bool)> = BTreeMap::new();
+    for (package, rules, exception) in packages {
+        let entry = by_package.entry(package).or_default();
+        entry.0.extend(rules);
+        entry.1 |= exception;
+    }
+    let namespaces = by_package
+        .into_iter()
+        .filter(|(package, _)| settings.all_namespaces || settings.namespaces.contains(package))
+        .map(|(package, (mut rules, exception))| {
+            rules.sort();
+            rules.dedup();
+            (package, rules, exception)
+        })
+        .collect();
+    (Some(UserPolicies { engine, namespaces }), errors)
+}
+
+/// ConstraintTemplates and Constraints kept in policy directories (YAML files).
+fn gatekeeper_documents(dirs: &[PathBuf]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        let files: Vec<PathBuf> = if dir.is_file() {
+            vec![dir.clone()]
+        } else {
+            ignore::WalkBuilder::new(dir)
+                .build()
+                .flatten()
+                .map(|e| e.into_path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect()
+        };
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let stream =
+                crate::manifest::yaml::parse(&text, &crate::manifest::yaml::Limits::default());
+            out.extend(
+                stream
+                    .documents
+                    .into_iter()
+                    .map(|d| d.value)
+                    .filter(|v| gatekeeper::is_template(v) || gatekeeper::is_constraint(v)),
+            );
+        }
+    }
+    out
+}
+
+/// A `--data` file: JSON, or YAML read the Kubernetes way; several YAML documents are merged.
+fn load_data(path: &Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    if path.extension().is_some_and(|e| e == "json") {
+        return serde_json::from_str(&text).map_err(|e| e.to_string());
+    }
+    let stream = crate::manifest::yaml::parse(&text, &crate::manifest::yaml::Limits::default());
+    if let Some(problem) = stream.problems.first()
+        && matches!(
+            problem.kind,
+            crate::manifest::yaml::ProblemKind::Syntax { .. }
+        )
+    {
+        return Err(format!("{:?}", problem.kind));
+    }
+    let mut merged = serde_json::Map::new();
+    for document in stream.documents {
+        if let Value::Object(map) = document.value {
+            merged.extend(map);
+        }
+    }
+    Ok(Value::Object(merged))
+}
+
+/// Known policy rule ids for suppressions and configuration: bundled policy ids, and conftest
+/// results (`namespace.rule`).
+pub fn is_known_rule(id: &str) -> bool {
+    library::find(id).is_some() || id.contains('.')
+}
+
+/// Whether an object is policy configuration that the policy stage reads (Gatekeeper
+/// templates and constraints), so that other stages need no schema for it.
+pub fn is_policy_object(value: &Value) -> bool {
+    gatekeeper::is_template(value) || gatekeeper::is_constraint(value)
+}
