@@ -45,8 +45,8 @@ pub struct Args {
 
     /// Files or directories to check [default: .]. Directories are walked respecting
     /// .gitignore; hidden files are skipped.
-    #[arg(value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+    #[arg(value_name = "PATH", value_parser = clap::builder::OsStringValueParser::new())]
+    pub paths: Vec<std::ffi::OsString>,
 
     /// Output format on stdout.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
@@ -111,11 +111,13 @@ pub struct Args {
     #[arg(long)]
     pub all_namespaces: bool,
 
-    /// A JSON or YAML file loaded as Rego `data` for --policy directories; repeatable.
+    /// A JSON or YAML file, or a directory of them, loaded as Rego `data` for --policy
+    /// directories; repeatable.
     #[arg(long = "data", value_name = "FILE")]
     pub data: Vec<PathBuf>,
 
-    /// Give --policy directories all documents of a file as one input (conftest --combine).
+    /// Give --policy directories every document of every file as one input (conftest
+    /// --combine): an array of {"path", "contents"}.
     #[arg(long)]
     pub combine: bool,
 
@@ -149,6 +151,9 @@ pub enum Command {
         /// Print passing tests too.
         #[arg(long, short = 'v')]
         verbose: bool,
+        /// A JSON or YAML file, or a directory of them, loaded as Rego `data`; repeatable.
+        #[arg(long = "data", short = 'd', value_name = "PATH")]
+        data: Vec<PathBuf>,
     },
     /// Print a rule's documentation.
     Explain {
@@ -191,7 +196,8 @@ pub fn main() -> ExitCode {
             ref dirs,
             bundled,
             verbose,
-        }) => test_policies(dirs, bundled, verbose),
+            ref data,
+        }) => test_policies(dirs, bundled, verbose, data),
         Some(Command::Explain { ref rule }) => match crate::explain::explain(rule) {
             Ok(text) => print_stdout(&text),
             Err(message) => {
@@ -215,7 +221,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn test_policies(dirs: &[PathBuf], bundled: bool, verbose: bool) -> ExitCode {
+fn test_policies(dirs: &[PathBuf], bundled: bool, verbose: bool, data: &[PathBuf]) -> ExitCode {
     use crate::policy::testing;
     let mut files = if bundled {
         testing::bundled_files()
@@ -233,8 +239,26 @@ fn test_policies(dirs: &[PathBuf], bundled: bool, verbose: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let mut cases = testing::run(&files);
-    cases.extend(testing::run_suites(dirs));
+    let data = match crate::policy::load_data_paths(data) {
+        Ok(data) => data,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let suites = testing::run_suites(dirs);
+    if files.is_empty() && suites.is_empty() {
+        eprintln!(
+            "error: no policies found in {}",
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return ExitCode::from(2);
+    }
+    let mut cases = testing::run(&files, &data, dirs);
+    cases.extend(suites);
     let (text, ok) = testing::report(&cases, verbose);
     print_stdout(&text);
     if ok {

@@ -93,10 +93,17 @@ fn lookup(rules: &[(String, RuleLevel)], rule: &str) -> Option<RuleLevel> {
 
 impl Settings {
     pub fn resolve(args: Args) -> Result<Settings, Error> {
-        let paths = if args.paths.is_empty() {
+        // Blank arguments (a shell variable that expanded to nothing) are ignored, as conftest does.
+        let given: Vec<PathBuf> = args
+            .paths
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .collect();
+        let paths = if given.is_empty() {
             vec![PathBuf::from(".")]
         } else {
-            args.paths.clone()
+            given
         };
         let loaded = if args.no_config {
             None
@@ -124,7 +131,7 @@ impl Settings {
                         || std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
             }
         };
-        let policy = policy_settings(&args, &file, &base);
+        let policy = policy_settings(&args, &file, &base)?;
         let policy_contexts = PolicyContexts {
             global: file.policy_parameters.clone(),
             overrides: file
@@ -232,7 +239,7 @@ impl Settings {
     }
 }
 
-fn policy_settings(args: &Args, file: &ConfigFile, base: &Path) -> PolicySettings {
+fn policy_settings(args: &Args, file: &ConfigFile, base: &Path) -> Result<PolicySettings, Error> {
     let defaults = PolicySettings::default();
     let mut dirs = args.policies.clone();
     dirs.extend(file.policies.iter().map(|p| base.join(p)));
@@ -245,14 +252,31 @@ fn policy_settings(args: &Args, file: &ConfigFile, base: &Path) -> PolicySetting
     } else {
         defaults.namespaces
     };
-    PolicySettings {
+    // A mistyped policy path must not turn the check green (conftest: "no policies found").
+    for dir in &dirs {
+        if !crate::policy::has_policies(dir) {
+            return Err(Error::Usage(format!(
+                "no policies found in {} (no .rego files, no Gatekeeper templates)",
+                dir.display()
+            )));
+        }
+    }
+    for path in &data_files {
+        if !path.exists() {
+            return Err(Error::Usage(format!(
+                "data file {} does not exist",
+                path.display()
+            )));
+        }
+    }
+    Ok(PolicySettings {
         bundled: !args.no_bundled_policies && file.bundled_policies.unwrap_or(true),
         dirs,
         namespaces,
         all_namespaces: args.all_namespaces,
         data_files,
         combine: args.combine,
-    }
+    })
 }
 
 fn schema_settings(args: &Args, file: &ConfigFile, base: &Path) -> Result<SchemaSettings, Error> {

@@ -25,6 +25,107 @@ pub fn new_engine() -> Engine {
     engine
 }
 
+/// An engine that also has conftest's builtins for reading configuration files
+/// (`parse_config`, `parse_config_file`, `parse_combined_config_files`); relative paths are
+/// looked up in `dirs` (the policy directories), then the working directory.
+pub fn new_engine_with_config_dirs(dirs: &[std::path::PathBuf]) -> Engine {
+    let mut engine = new_engine();
+    let bases: Vec<std::path::PathBuf> = dirs
+        .iter()
+        .map(|d| {
+            if d.is_file() {
+                d.parent().map(|p| p.to_path_buf()).unwrap_or_default()
+            } else {
+                d.clone()
+            }
+        })
+        .collect();
+    let resolve = move |name: &str| -> std::path::PathBuf {
+        let path = std::path::Path::new(name);
+        if path.is_absolute() || path.exists() {
+            return path.to_path_buf();
+        }
+        bases
+            .iter()
+            .map(|b| b.join(path))
+            .find(|p| p.exists())
+            .unwrap_or_else(|| path.to_path_buf())
+    };
+    let resolve_file = resolve.clone();
+    let _ = engine.add_extension(
+        "parse_config".into(),
+        2,
+        Box::new(|args: Vec<Value>| {
+            let parser = string_arg(&args, 0)?;
+            let content = string_arg(&args, 1)?;
+            let documents = parse_text(&content, &parser)?;
+            Ok(Value::from(
+                documents
+                    .into_iter()
+                    .next()
+                    .unwrap_or(serde_json::Value::Null),
+            ))
+        }),
+    );
+    let _ = engine.add_extension(
+        "parse_config_file".into(),
+        1,
+        Box::new(move |args: Vec<Value>| {
+            let path = resolve_file(&string_arg(&args, 0)?);
+            let documents = parse_file(&path)?;
+            Ok(Value::from(
+                documents
+                    .into_iter()
+                    .next()
+                    .unwrap_or(serde_json::Value::Null),
+            ))
+        }),
+    );
+    let _ = engine.add_extension(
+        "parse_combined_config_files".into(),
+        1,
+        Box::new(move |args: Vec<Value>| {
+            let names = collection(&args)?;
+            let mut combined = Vec::new();
+            for name in names {
+                let name = name.as_string()?.to_string();
+                for contents in parse_file(&resolve(&name))? {
+                    combined.push(serde_json::json!({"path": name, "contents": contents}));
+                }
+            }
+            Ok(Value::from(serde_json::Value::Array(combined)))
+        }),
+    );
+    engine
+}
+
+fn parse_file(path: &std::path::Path) -> anyhow::Result<Vec<serde_json::Value>> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let parser = path.extension().and_then(|e| e.to_str()).unwrap_or("yaml");
+    parse_text(&text, parser)
+}
+
+/// JSON or YAML (read as Kubernetes reads it); other conftest parsers are not supported.
+fn parse_text(text: &str, parser: &str) -> anyhow::Result<Vec<serde_json::Value>> {
+    match parser {
+        "json" => Ok(vec![serde_json::from_str(text)?]),
+        "yaml" | "yml" => {
+            let stream =
+                crate::manifest::yaml::parse(text, &crate::manifest::yaml::Limits::default());
+            if let Some(problem) = stream
+                .problems
+                .iter()
+                .find(|p| matches!(p.kind, crate::manifest::yaml::ProblemKind::Syntax { .. }))
+            {
+                anyhow::bail!("invalid YAML: {:?}", problem.kind);
+            }
+            Ok(stream.documents.into_iter().map(|d| d.value).collect())
+        }
+        other => anyhow::bail!("parser {other} is not supported (gitops-lint reads YAML and JSON)"),
+    }
+}
+
 /// Parses a policy, in Rego v1 first and v0 when the text is v0 (conftest and Gatekeeper
 /// policies still are). The error is regorus' message, which starts with `file:line:col`.
 pub fn add_policy(engine: &mut Engine, path: &str, text: &str) -> Result<(), String> {

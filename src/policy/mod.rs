@@ -153,27 +153,14 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
         if let Some(user) = user {
             let user = Arc::new(user);
             if policy.combine {
-                let mut by_file: BTreeMap<&str, Vec<&Object>> = BTreeMap::new();
-                for object in &objects {
-                    by_file
-                        .entry(object.source.name.as_str())
-                        .or_default()
-                        .push(object);
-                }
-                findings.extend(
-                    by_file
-                        .par_iter()
-                        .flat_map_iter(|(name, members)| {
-                            let input = json!(
-                                members
-                                    .iter()
-                                    .map(|o| json!({"path": name, "contents": o.value}))
-                                    .collect::<Vec<_>>()
-                            );
-                            evaluate_user(&user, members[0], &input, true)
-                        })
-                        .collect::<Vec<_>>(),
+                // conftest --combine: one input holding every document of every file.
+                let input = json!(
+                    objects
+                        .iter()
+                        .map(|o| json!({"path": o.source.name, "contents": o.value}))
+                        .collect::<Vec<_>>()
                 );
+                findings.extend(evaluate_user(&user, objects[0], &input, true));
             } else {
                 findings.extend(
                     objects
@@ -287,10 +274,24 @@ fn evaluate_user_with(
             Vec::new()
         };
         let mut rules = Vec::new();
+        let mut not_sets = Vec::new();
         for rule in rule_names {
-            if let Some(value) = evaluate(rule) {
-                rules.push((rule.clone(), value));
+            match evaluate(rule) {
+                // A set (array) holds results; a bare boolean rule is not one, as in conftest.
+                Some(value @ Value::Array(_)) => rules.push((rule.clone(), value)),
+                None | Some(Value::Bool(_)) => {}
+                Some(other) => not_sets.push((rule.clone(), other)),
             }
+        }
+        for (rule, other) in not_sets {
+            out.push(evaluation_error(
+                anchor,
+                &format!("{namespace}.{rule}"),
+                &format!(
+                    "the rule is a {} where conftest requires a set; write `{rule} contains msg if {{ … }}`",
+                    crate::rules::not_kubernetes_object::json_type(&other)
+                ),
+            ));
         }
         for (rule, value) in &rules {
             let Some(severity) = conftest_severity(rule) else {
@@ -343,7 +344,8 @@ fn results(value: &RegoValue) -> Vec<PolicyResult> {
 }
 
 /// Decodes a rule's value: a set (array) of strings, or of objects with `msg` (and our optional
-/// `path`); a single string or object; `true` (a boolean rule that fired).
+/// `path`). Any other value (a bare boolean `deny`, a single object) is not a result, as in
+/// conftest.
 pub fn json_results(value: &Value) -> Vec<PolicyResult> {
     let one = |item: &Value| -> Option<PolicyResult> {
         match item {
@@ -359,16 +361,12 @@ pub fn json_results(value: &Value) -> Vec<PolicyResult> {
                     .unwrap_or_else(|| item.to_string()),
                 path: map.get("path").and_then(FieldPath::from_json),
             }),
-            Value::Bool(true) => Some(PolicyResult {
-                message: "policy rule is true".into(),
-                path: None,
-            }),
             _ => None,
         }
     };
     match value {
         Value::Array(items) => items.iter().filter_map(one).collect(),
-        other => one(other).into_iter().collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -474,7 +472,7 @@ fn rego_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn load_user_policies(settings: &PolicySettings) -> (Option<UserPolicies>, Vec<Finding>) {
-    let mut engine = engine::new_engine();
+    let mut engine = engine::new_engine_with_config_dirs(&settings.dirs);
     let mut errors = Vec::new();
     let mut loaded = 0;
     let mut packages: Vec<(String, Vec<String>, bool)> = Vec::new();
@@ -503,19 +501,15 @@ fn load_user_policies(settings: &PolicySettings) -> (Option<UserPolicies>, Vec<F
             }
         }
     }
-    for file in &settings.data_files {
-        match load_data(file) {
-            Ok(data) => {
+    match load_data_paths(&settings.data_files) {
+        Ok(documents) => {
+            for data in documents {
                 if let Err(e) = engine.add_data(RegoValue::from(data)) {
-                    errors.push(load_error(
-                        &crate::source::display_name(file),
-                        None,
-                        &e.to_string(),
-                    ));
+                    errors.push(load_error("--data", None, &e.to_string()));
                 }
             }
-            Err(e) => errors.push(load_error(&crate::source::display_name(file), None, &e)),
         }
+        Err(e) => errors.push(load_error("--data", None, &e)),
     }
     if loaded == 0 {
         return (None, errors);
@@ -593,6 +587,43 @@ fn load_data(path: &Path) -> Result<Value, String> {
         }
     }
     Ok(Value::Object(merged))
+}
+
+/// `--data` paths, files or directories (walked for `.json`, `.yaml`, `.yml`, as conftest does),
+/// each document merged at the data root.
+pub fn load_data_paths(paths: &[PathBuf]) -> Result<Vec<Value>, String> {
+    let mut out = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            return Err(format!("data path {} does not exist", path.display()));
+        }
+        let files: Vec<PathBuf> = if path.is_dir() {
+            let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(path)
+                .build()
+                .flatten()
+                .map(|e| e.into_path())
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
+                })
+                .collect();
+            files.sort();
+            files
+        } else {
+            vec![path.clone()]
+        };
+        for file in files {
+            out.push(load_data(&file).map_err(|e| format!("{}: {e}", file.display()))?);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a `--policy` path holds policies: Rego files, or Gatekeeper YAML.
+pub fn has_policies(path: &Path) -> bool {
+    path.exists()
+        && (!rego_files(path).is_empty() || !gatekeeper_documents(&[path.to_path_buf()]).is_empty())
 }
 
 /// Known policy rule ids for suppressions and configuration: bundled policy ids, and conftest

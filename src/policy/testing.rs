@@ -40,9 +40,23 @@ fn test_rules(text: &str) -> Vec<String> {
 
 /// Loads `files` (path, text) into one engine and runs every test rule. Files that do not load
 /// are reported as errors and the rest still run.
-pub fn run(files: &[(String, String)]) -> Vec<TestCase> {
-    let mut engine = engine::new_engine();
+pub fn run(
+    files: &[(String, String)],
+    data: &[serde_json::Value],
+    dirs: &[PathBuf],
+) -> Vec<TestCase> {
+    let mut engine = engine::new_engine_with_config_dirs(dirs);
     let mut cases = Vec::new();
+    for document in data {
+        if let Err(e) = engine.add_data(regorus::Value::from(document.clone())) {
+            cases.push(TestCase {
+                package: String::new(),
+                rule: "(data)".into(),
+                file: "--data".into(),
+                outcome: Outcome::Error(e.to_string()),
+            });
+        }
+    }
     for (path, text) in files {
         if let Err(e) = engine::add_policy(&mut engine, path, text) {
             cases.push(TestCase {
@@ -126,7 +140,7 @@ pub fn report(cases: &[TestCase], verbose: bool) -> (String, bool) {
         }
     }
     out.push_str(&format!("{passed} passed, {failed} failed\n"));
-    (out, failed == 0 && passed > 0)
+    (out, failed == 0)
 }
 
 /// Whether a path looks like a policy directory (has `.rego` files).
@@ -364,7 +378,7 @@ mod tests {
             ),
             ("broken.rego".to_string(), "package q\ntest_x if {\n".to_string()),
         ];
-        let cases = run(&files);
+        let cases = run(&files, &[], &[]);
         let outcome = |rule: &str| {
             cases
                 .iter()
