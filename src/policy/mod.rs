@@ -113,35 +113,8 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
     if objects.is_empty() {
         return findings;
     }
-    let mut units = ApplyUnits::default();
-    let mut groups: BTreeMap<(String, String), Vec<&Object>> = BTreeMap::new();
-    for object in &objects {
-        let unit = units
-            .unit_of(&object.source.path)
-            .to_string_lossy()
-            .into_owned();
-        let context = settings.policy_context(&object.source.path);
-        let key =
-            serde_json::to_string(&json!({"p": context.parameters, "e": context.environment}))
-                .unwrap_or_default();
-        groups.entry((unit, key)).or_default().push(object);
-    }
-
     if policy.bundled {
-        let library = library::library();
-        for (path, error) in &library.errors {
-            findings.push(load_error(&format!("policies/{path}"), None, error));
-        }
-        findings.extend(
-            groups
-                .par_iter()
-                .flat_map_iter(|((_, _), members)| {
-                    let context = settings.policy_context(&members[0].source.path);
-                    let unit_objects: Vec<&Value> = members.iter().map(|o| &o.value).collect();
-                    evaluate_library(library, members, &unit_objects, &context)
-                })
-                .collect::<Vec<_>>(),
-        );
+        findings.extend(run_library(&objects, settings));
     }
 
     let gatekeeper_objects = gatekeeper_documents(&policy.dirs);
@@ -186,52 +159,138 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
     findings
 }
 
-fn evaluate_library(
-    library: &library::Library,
-    members: &[&Object],
-    unit_objects: &[&Value],
-    context: &PolicyContext,
-) -> Vec<Finding> {
-    let mut engine = library.engine.clone();
-    let params: serde_json::Map<String, Value> = context
-        .parameters
+/// Runs the bundled library over every object. Apply units (for cross-object policies) and the
+/// per-path parameters are added to `data` once; each evaluation selects its own with `with`,
+/// so that the engine is prepared once per run, not once per unit.
+fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
+    let library = library::library();
+    let mut out: Vec<Finding> = library
+        .errors
         .iter()
-        .map(|(id, v)| (id.replace('-', "_"), v.clone()))
+        .map(|(path, error)| load_error(&format!("policies/{path}"), None, error))
         .collect();
-    let mut data = json!({"gitops_lint": {"objects": unit_objects, "params": params}});
-    if let Some(env) = &context.environment {
-        data["gitops_lint"]["environment"] = json!(env);
+    let mut units = ApplyUnits::default();
+    let mut unit_ids: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unit_objects: Vec<Vec<&Value>> = Vec::new();
+    let mut contexts: Vec<PolicyContext> = Vec::new();
+    let mut assigned: Vec<(&Object, usize, usize)> = Vec::with_capacity(objects.len());
+    for object in objects {
+        let unit = units
+            .unit_of(&object.source.path)
+            .to_string_lossy()
+            .into_owned();
+        let next = unit_ids.len();
+        let unit_id = *unit_ids.entry(unit).or_insert(next);
+        if unit_id == unit_objects.len() {
+            unit_objects.push(Vec::new());
+        }
+        unit_objects[unit_id].push(&object.value);
+        let context = settings.policy_context(&object.source.path);
+        let context_id = match contexts.iter().position(|c| *c == context) {
+            Some(i) => i,
+            None => {
+                contexts.push(context);
+                contexts.len() - 1
+            }
+        };
+        assigned.push((object, unit_id, context_id));
     }
+    let units_data: serde_json::Map<String, Value> = unit_objects
+        .iter()
+        .enumerate()
+        .map(|(i, objects)| (format!("u{i}"), json!(objects)))
+        .collect();
+    let contexts_data: serde_json::Map<String, Value> = contexts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let params: serde_json::Map<String, Value> = c
+                .parameters
+                .iter()
+                .map(|(id, v)| (id.replace('-', "_"), v.clone()))
+                .collect();
+            (
+                format!("c{i}"),
+                json!({"params": params, "environment": c.environment}),
+            )
+        })
+        .collect();
+    let mut engine = library.engine.clone();
+    let data = json!({"gitops_lint_run": {"units": units_data, "contexts": contexts_data}});
     if let Err(e) = engine.add_data(RegoValue::from(data)) {
-        return vec![load_error("policies", None, &e.to_string())];
+        out.push(load_error("policies", None, &e.to_string()));
+        return out;
+    }
+    out.extend(
+        assigned
+            .par_iter()
+            .map_init(
+                || engine.clone(),
+                |engine, (object, unit, context)| {
+                    evaluate_library(
+                        engine,
+                        library,
+                        object,
+                        *unit,
+                        &contexts[*context],
+                        *context,
+                    )
+                },
+            )
+            .flatten()
+            .collect::<Vec<_>>(),
+    );
+    out
+}
+
+fn evaluate_library(
+    engine: &mut Engine,
+    library: &library::Library,
+    object: &Object,
+    unit: usize,
+    context: &PolicyContext,
+    context_id: usize,
+) -> Vec<Finding> {
+    let kind = object.kind().unwrap_or_default();
+    let applicable: Vec<&library::LibraryPolicy> = library
+        .policies
+        .iter()
+        .filter(|p| p.kinds.is_empty() || p.kinds.iter().any(|k| k == kind))
+        .collect();
+    if applicable.is_empty() {
+        return Vec::new();
+    }
+    engine.set_input(RegoValue::from(object.value.clone()));
+    let mut with = format!(
+        " with data.gitops_lint.objects as data.gitops_lint_run.units.u{unit} with data.gitops_lint.params as data.gitops_lint_run.contexts.c{context_id}.params"
+    );
+    if context.environment.is_some() {
+        with.push_str(&format!(
+            " with data.gitops_lint.environment as data.gitops_lint_run.contexts.c{context_id}.environment"
+        ));
     }
     let mut out = Vec::new();
-    for object in members {
-        let kind = object.kind().unwrap_or_default();
-        let applicable: Vec<&library::LibraryPolicy> = library
-            .policies
-            .iter()
-            .filter(|p| p.kinds.is_empty() || p.kinds.iter().any(|k| k == kind))
-            .collect();
-        if applicable.is_empty() {
-            continue;
-        }
-        engine.set_input(RegoValue::from(object.value.clone()));
-        for policy in applicable {
-            match engine.eval_rule(format!("data.{}.deny", policy.package)) {
-                Ok(value) => {
-                    for result in results(&value) {
-                        out.push(result_finding(
-                            object,
-                            &policy.id,
-                            policy.severity,
-                            &result,
-                            true,
-                        ));
-                    }
+    for policy in applicable {
+        let query = format!("data.{}.deny{with}", policy.package);
+        match engine.eval_query(query, false) {
+            Ok(results) => {
+                let value = results
+                    .result
+                    .first()
+                    .and_then(|r| r.expressions.first())
+                    .map(|e| e.value.clone())
+                    .unwrap_or(RegoValue::Undefined);
+                for result in self::results(&value) {
+                    out.push(result_finding(
+                        object,
+                        &policy.id,
+                        policy.severity,
+                        &result,
+                        true,
+                    ));
                 }
-                Err(e) => out.push(evaluation_error(object, &policy.id, &e.to_string())),
             }
+            Err(e) => out.push(evaluation_error(object, &policy.id, &e.to_string())),
         }
     }
     out
