@@ -13,6 +13,8 @@
 //! into the project. Each test prints a table (case, expected, got, pass) and fails unless every
 //! applicable case passes.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -193,25 +195,7 @@ const OLDEST_BUNDLED: (u32, u32) = (1, 33);
 /// The conformance suite directory `conformance/<suite>`, or `None` (with a printed notice)
 /// when the shared directory is absent.
 fn suite_dir(suite: &str) -> Option<PathBuf> {
-    let (shared, explicit) = match std::env::var_os("GITOPS_LINT_SHARED") {
-        Some(dir) if !dir.is_empty() => (PathBuf::from(dir), true),
-        _ => (
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-            false,
-        ),
-    };
-    if !shared.is_dir() {
-        assert!(
-            !explicit,
-            "GITOPS_LINT_SHARED={} is not a directory",
-            shared.display()
-        );
-        println!(
-            "NOTICE: conformance ({suite}) skipped: {} is absent (set GITOPS_LINT_SHARED to the shared directory)",
-            shared.display()
-        );
-        return None;
-    }
+    let shared = common::shared_dir(&format!("conformance ({suite})"))?;
     let dir = shared.join("conformance").join(suite);
     if !dir.is_dir() {
         println!(
@@ -379,67 +363,6 @@ fn major_minor(version: &str) -> Option<(u32, u32)> {
 // kubeconform: bats tests as data.
 // ---------------------------------------------------------------------------------------------
 
-/// Splits a shell command line into words: single quotes, double quotes (with `\` escapes)
-/// and backslashes; no expansion.
-fn shell_words(line: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => word.push(c),
-                        None => return Err(format!("unclosed ' in {line}")),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(c @ ('"' | '\\' | '$' | '`')) => word.push(c),
-                            Some(c) => {
-                                word.push('\\');
-                                word.push(c);
-                            }
-                            None => return Err(format!("unclosed \" in {line}")),
-                        },
-                        Some(c) => word.push(c),
-                        None => return Err(format!("unclosed \" in {line}")),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(c) = chars.next() {
-                    word.push(c);
-                }
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    Ok(words)
-}
-
 fn is_kubeconform(program: &str) -> bool {
     program == "kubeconform" || program.ends_with("/kubeconform")
 }
@@ -454,14 +377,14 @@ struct Invocation {
 /// The kubeconform argv of a bats `run` line (`run bin/kubeconform …` or
 /// `run bash -c "bin/kubeconform …"`), or `None` when the line runs something else.
 fn kubeconform_argv(command: &str) -> Result<Option<Invocation>, String> {
-    let words = shell_words(command)?;
+    let words = common::shell_words(command)?;
     let Some(rest) = words.strip_prefix(&["run".to_string()]) else {
         return Err(format!("not a bats `run` line: {command}"));
     };
     let mut notes = Vec::new();
     let words: Vec<String> = match rest {
         [bash, c, inner] if bash == "bash" && c == "-c" => {
-            let inner = shell_words(inner)?;
+            let inner = common::shell_words(inner)?;
             let mut kept = Vec::new();
             let mut iter = inner.into_iter();
             while let Some(word) = iter.next() {
@@ -1119,7 +1042,7 @@ fn kubernetes_validate_expectations() {
 #[test]
 fn translation_rules() {
     let config = Path::new("/tmp/unknown-kind-error.yaml");
-    let words = |s: &str| shell_words(s).unwrap();
+    let words = |s: &str| common::shell_words(s).unwrap();
     let invocation = kubeconform_argv(
         "run bin/kubeconform -strict -kubernetes-version 1.20.0 -summary fixtures/a.yaml",
     )

@@ -30,6 +30,8 @@
 //! Assertions that cannot be mapped (text-output lines) must be listed in the case's
 //! `unchecked` with a reason, or the case fails.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -781,25 +783,7 @@ const CASES: &[(&str, &str, Plan)] = &[
 
 /// `conformance/conftest` in the shared directory, or `None` (with a printed notice).
 fn suite_dir() -> Option<PathBuf> {
-    let (shared, explicit) = match std::env::var_os("GITOPS_LINT_SHARED") {
-        Some(dir) if !dir.is_empty() => (PathBuf::from(dir), true),
-        _ => (
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-            false,
-        ),
-    };
-    if !shared.is_dir() {
-        assert!(
-            !explicit,
-            "GITOPS_LINT_SHARED={} is not a directory",
-            shared.display()
-        );
-        println!(
-            "NOTICE: conftest conformance skipped: {} is absent (set GITOPS_LINT_SHARED to the shared directory)",
-            shared.display()
-        );
-        return None;
-    }
+    let shared = common::shared_dir("conftest conformance")?;
     let dir = shared.join("conformance").join("conftest");
     if !dir.is_dir() {
         println!(
@@ -821,67 +805,6 @@ fn own_data(file: &str) -> PathBuf {
 // ---------------------------------------------------------------------------------------------
 // Reading a bats test: its working directory and conftest's argv.
 // ---------------------------------------------------------------------------------------------
-
-/// Splits a shell command line into words: single quotes, double quotes (with `\` escapes)
-/// and backslashes; no expansion.
-fn shell_words(line: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => word.push(c),
-                        None => return Err(format!("unclosed ' in {line}")),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(c @ ('"' | '\\' | '$' | '`')) => word.push(c),
-                            Some(c) => {
-                                word.push('\\');
-                                word.push(c);
-                            }
-                            None => return Err(format!("unclosed \" in {line}")),
-                        },
-                        Some(c) => word.push(c),
-                        None => return Err(format!("unclosed \" in {line}")),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(c) = chars.next() {
-                    word.push(c);
-                }
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    Ok(words)
-}
 
 /// Expands `$NAME` and `${NAME}` from `vars`; an unknown variable is an error.
 fn expand(text: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
@@ -934,7 +857,7 @@ fn bats_invocation(test: &Value) -> Result<(PathBuf, Vec<String>), String> {
                 if !name.is_empty()
                     && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
             {
-                let value = shell_words(&expand(value, &vars)?)?.join(" ");
+                let value = common::shell_words(&expand(value, &vars)?)?.join(" ");
                 vars.insert(name.to_string(), value);
             }
             _ => return Err(format!("setup line not understood: `{line}`")),
@@ -949,7 +872,7 @@ fn bats_invocation(test: &Value) -> Result<(PathBuf, Vec<String>), String> {
     let [command] = commands.as_slice() else {
         return Err(format!("{} commands (one expected)", commands.len()));
     };
-    let words = shell_words(&expand(command, &vars)?)?;
+    let words = common::shell_words(&expand(command, &vars)?)?;
     let Some(rest) = words.strip_prefix(&["run".to_string()]) else {
         return Err(format!("not a bats `run` line: {command}"));
     };
@@ -1968,7 +1891,7 @@ fn assertions_and_summaries_are_read() {
 
 #[test]
 fn conftest_command_lines_are_translated() {
-    let argv = |s: &str| shell_words(s).expect("words");
+    let argv = |s: &str| common::shell_words(s).expect("words");
     let no_rego = Path::new("/none");
     let t = translate(
         &argv("test --fail-on-warn -p pol --namespace=ns --all-namespaces -d data.yaml --combine a.yaml --no-color --quiet"),

@@ -12,6 +12,8 @@
 //! Without the shared directory the test prints a notice and passes. Nothing from it is copied
 //! into the project.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,25 +43,7 @@ fn expectation_file() -> PathBuf {
 
 /// The corpus directory, or `None` (with a printed notice) when the shared directory is absent.
 fn corpus_dir() -> Option<PathBuf> {
-    let (shared, explicit) = match std::env::var_os("GITOPS_LINT_SHARED") {
-        Some(dir) if !dir.is_empty() => (PathBuf::from(dir), true),
-        _ => (
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-            false,
-        ),
-    };
-    if !shared.is_dir() {
-        assert!(
-            !explicit,
-            "GITOPS_LINT_SHARED={} is not a directory",
-            shared.display()
-        );
-        println!(
-            "NOTICE: corpus test skipped: {} is absent (set GITOPS_LINT_SHARED to the shared directory)",
-            shared.display()
-        );
-        return None;
-    }
+    let shared = common::shared_dir("corpus test")?;
     let corpus = shared.join("corpus");
     if !corpus.is_dir() {
         println!(

@@ -3,7 +3,8 @@
 //! `gitops-lint test-policies`, except the cases listed in `KNOWN_DIFFERENCES` with the reason.
 //! Skipped with a notice when `../shared` is absent.
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::Command;
 
 /// Cases gitops-lint cannot pass today, each with its cause (all are regorus gaps).
@@ -22,21 +23,19 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
     ),
 ];
 
-fn shared() -> Option<PathBuf> {
-    let dir = match std::env::var_os("GITOPS_LINT_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-    };
-    dir.is_dir().then_some(dir)
-}
-
 #[test]
 fn gatekeeper_library_suites_give_gators_verdicts() {
-    let Some(shared) = shared() else {
-        println!("NOTICE: ../shared is absent; Gatekeeper conformance skipped");
+    let Some(shared) = common::shared_dir("Gatekeeper conformance") else {
         return;
     };
     let library = shared.join("conformance/gatekeeper-library/library");
+    if !library.is_dir() {
+        println!(
+            "NOTICE: Gatekeeper conformance skipped: {} is absent",
+            library.display()
+        );
+        return;
+    }
     let output = Command::new(env!("CARGO_BIN_EXE_gitops-lint"))
         .args([
             "test-policies",
