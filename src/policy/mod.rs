@@ -270,6 +270,35 @@ fn evaluate_library(
         ));
     }
     let mut out = Vec::new();
+    // One query for every applicable policy: the library's helpers (containers, pod spec, …)
+    // are then computed once per object, not once per policy.
+    let all = format!(
+        "[{}]{with}",
+        applicable
+            .iter()
+            .map(|p| format!("data.{}.deny", p.package))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if let Ok(results) = engine.eval_query(all, false)
+        && let Some(expression) = results.result.first().and_then(|r| r.expressions.first())
+        && let Ok(values) = expression.value.as_array()
+        && values.len() == applicable.len()
+    {
+        for (policy, value) in applicable.iter().zip(values.iter()) {
+            for result in self::results(value) {
+                out.push(result_finding(
+                    object,
+                    &policy.id,
+                    policy.severity,
+                    &result,
+                    true,
+                ));
+            }
+        }
+        return out;
+    }
+    // A policy failed (or is undefined): evaluate one by one, so that the others still report.
     for policy in applicable {
         let query = format!("data.{}.deny{with}", policy.package);
         match engine.eval_query(query, false) {
