@@ -221,6 +221,9 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
         out.push(load_error("policies", None, &e.to_string()));
         return out;
     }
+    // regorus prepares its modules on the first evaluation after `add_data`; do it once here, so
+    // that the clones each worker takes start prepared instead of preparing again.
+    let _ = engine.eval_query("true".into(), false);
     out.extend(
         assigned
             .par_iter()
