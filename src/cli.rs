@@ -23,6 +23,12 @@ Examples:
   gitops-lint --crds crds/ infra/             validate custom resources against these CRDs
   gitops-lint -p policy/ infra/               also run the conftest policies in policy/
   gitops-lint test-policies policy/           run the policies' Rego unit tests
+  gitops-lint --changed                       check what this branch changes since its merge base
+                                              with the base branch (pull requests)
+  gitops-lint --changed --base origin/release-1.4 infra/
+                                              ...compared with another base, under infra/ only
+  gitops-lint --staged                        check what is staged (a pre-commit hook)
+  gitops-lint --changed --worktree            ...plus uncommitted and untracked files
   gitops-lint rules                           list every rule
   gitops-lint explain duplicate-key           a rule's documentation
 
@@ -129,6 +135,40 @@ pub struct Args {
     /// 'catalog/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'; repeatable.
     #[arg(long = "schema-location", value_name = "TEMPLATE")]
     pub schema_locations: Vec<String>,
+
+    /// Check only the files a change touches: those changed between the merge base of the base
+    /// branch (--base) and HEAD, renames followed; deleted files are listed, not checked. PATHs
+    /// then restrict the changed set [default: the whole repository]. Policies and the config
+    /// file are read from the merge base, so a change cannot weaken its own check. Example:
+    /// `gitops-lint --changed --format github`
+    #[arg(long, help_heading = "Changed mode (pull requests, pre-commit)")]
+    pub changed: bool,
+
+    /// The branch or commit a change is compared with; implies --changed [default:
+    /// $GITHUB_BASE_REF (as origin/REF when that exists), else the remote's default branch
+    /// (origin/HEAD), else main]. Example: `gitops-lint --base origin/release-1.4`
+    #[arg(
+        long,
+        value_name = "REF",
+        help_heading = "Changed mode (pull requests, pre-commit)"
+    )]
+    pub base: Option<String>,
+
+    /// Check the changes staged in the index, against HEAD (with --changed: against the merge
+    /// base); policies come from HEAD. Example (pre-commit): `gitops-lint --staged`
+    #[arg(long, help_heading = "Changed mode (pull requests, pre-commit)")]
+    pub staged: bool,
+
+    /// Also take uncommitted changes: staged, unstaged and untracked (not ignored) files.
+    /// Example: `gitops-lint --changed --worktree`
+    #[arg(long, help_heading = "Changed mode (pull requests, pre-commit)")]
+    pub worktree: bool,
+
+    /// In changed mode, read policies and the config file from the working tree instead of
+    /// the base commit: for a repository's own policy development, where the change is the
+    /// policy. Example: `gitops-lint --changed --trust-head-policies`
+    #[arg(long, help_heading = "Changed mode (pull requests, pre-commit)")]
+    pub trust_head_policies: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -239,7 +279,7 @@ fn test_policies(dirs: &[PathBuf], bundled: bool, verbose: bool, data: &[PathBuf
             return ExitCode::from(2);
         }
     }
-    let data = match crate::policy::load_data_paths(data) {
+    let data = match crate::policy::load_data_paths(&crate::policy::PolicyFiles::WorkTree, data) {
         Ok(data) => data,
         Err(message) => {
             eprintln!("error: {message}");

@@ -179,6 +179,12 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
         location: None,
         path: path.to_path_buf(),
     })?;
+    load_text(path, text)
+}
+
+/// Reads and validates a config file's text read from elsewhere (in changed mode, from the
+/// base commit); `path` is where the file is in the working tree.
+pub fn load_text(path: &Path, text: String) -> Result<Loaded, ConfigError> {
     let source = Arc::new(SourceFile::new(path.to_path_buf(), text));
     let base = crate::discover::absolute(path)
         .parent()

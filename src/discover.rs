@@ -3,13 +3,17 @@
 //! Directories are walked the way ripgrep walks them (`.gitignore`, `.ignore`,
 //! `.gitopslintignore`, hidden files skipped); files named on the command line are taken as
 //! they are, as pre-commit passes them. Symlinks are never followed out of the root they were
-//! found under. This module classifies files by name and place only (a Helm chart's
-//! `templates/`, `kustomization.yaml`); it never reads file contents.
+//! found under. In changed mode the candidates are the changed files instead, filtered as a walk
+//! of the paths would filter them (under a path, not hidden below it, not ignored). This module
+//! classifies files by name and place only (a Helm chart's `templates/`, `kustomization.yaml`);
+//! it never reads file contents.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 use globset::GlobSet;
+use ignore::Match;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 /// What a file is, as far as its name and place tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,10 +79,23 @@ pub struct Walk<'a> {
     /// Exclude globs, matched against paths relative to `exclude_base`.
     pub exclude: &'a GlobSet,
     pub exclude_base: &'a Path,
+    /// Changed mode: the files to select from instead of walking `paths`.
+    pub only: Option<Selection<'a>>,
+}
+
+/// The changed files of changed mode.
+#[derive(Clone, Copy)]
+pub struct Selection<'a> {
+    /// Absolute paths.
+    pub files: &'a [PathBuf],
+    /// The repository root: ignore files are read from it down to each file's directory.
+    pub root: &'a Path,
 }
 
 const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
-const KUSTOMIZATION_NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
+/// The names Kustomize looks for in a directory.
+pub const KUSTOMIZATION_NAMES: &[&str] =
+    &["kustomization.yaml", "kustomization.yml", "Kustomization"];
 /// Tool configuration files that live beside manifests but are not manifests.
 const TOOL_FILES: &[&str] = &[
     ".gitops-lint.yaml",
@@ -91,6 +108,10 @@ const TOOL_FILES: &[&str] = &[
 pub fn discover(walk: &Walk<'_>) -> Result<(Vec<Candidate>, Vec<Skipped>), DiscoverError> {
     let mut files = BTreeSet::new();
     let mut skipped = Vec::new();
+    if let Some(selection) = walk.only {
+        select(walk, selection, &mut files, &mut skipped);
+        return Ok(classify(files, skipped));
+    }
     for root in walk.paths {
         let metadata = std::fs::metadata(root).map_err(|error| DiscoverError {
             path: root.clone(),
@@ -131,6 +152,11 @@ pub fn discover(walk: &Walk<'_>) -> Result<(Vec<Candidate>, Vec<Skipped>), Disco
             files.insert(normalize(path));
         }
     }
+    Ok(classify(files, skipped))
+}
+
+/// Candidates by role; Helm templates are skipped, tool files dropped.
+fn classify(files: BTreeSet<PathBuf>, mut skipped: Vec<Skipped>) -> (Vec<Candidate>, Vec<Skipped>) {
     let mut candidates = Vec::with_capacity(files.len());
     for path in files {
         let role = role_of(&path);
@@ -144,7 +170,109 @@ pub fn discover(walk: &Walk<'_>) -> Result<(Vec<Candidate>, Vec<Skipped>), Disco
         }
     }
     skipped.sort();
-    Ok((candidates, skipped))
+    (candidates, skipped)
+}
+
+/// The changed files a walk of `walk.paths` would check: under one of them, with a manifest
+/// name, not excluded, and — below the path — neither hidden nor ignored. Without walking.
+fn select(
+    walk: &Walk<'_>,
+    selection: Selection<'_>,
+    files: &mut BTreeSet<PathBuf>,
+    skipped: &mut Vec<Skipped>,
+) {
+    let roots: Vec<PathBuf> = walk.paths.iter().map(|p| absolute(p)).collect();
+    let mut ignores = IgnoreFiles::new(selection.root);
+    for file in selection.files {
+        let file = absolute(file);
+        let Some(root) = roots.iter().find(|r| file.starts_with(r)) else {
+            continue;
+        };
+        if !is_manifest_name(&file) || is_excluded(walk, &file) {
+            continue;
+        }
+        let named = file == *root;
+        if !named && (is_hidden_below(&file, root) || ignores.ignores(&file)) {
+            continue;
+        }
+        let Ok(metadata) = std::fs::symlink_metadata(&file) else {
+            continue;
+        };
+        if metadata.file_type().is_symlink() {
+            let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+            match std::fs::canonicalize(&file) {
+                Ok(target) if target.is_dir() => continue,
+                Ok(target) if named || target.starts_with(&canonical_root) => {}
+                _ => {
+                    skipped.push(Skipped {
+                        path: file,
+                        reason: SkipReason::SymlinkOutsideRoot,
+                    });
+                    continue;
+                }
+            }
+        } else if !metadata.is_file() {
+            continue;
+        }
+        files.insert(file);
+    }
+}
+
+fn is_hidden_below(path: &Path, root: &Path) -> bool {
+    path.strip_prefix(root).is_ok_and(|rest| {
+        rest.components().any(|c| match c {
+            Component::Normal(name) => name.to_string_lossy().starts_with('.'),
+            _ => false,
+        })
+    })
+}
+
+/// `.gitignore`, `.ignore` and `.gitopslintignore` files from a root down, read on demand; the
+/// nearest file with a say decides, and in one directory `.gitopslintignore` wins over
+/// `.ignore`, which wins over `.gitignore` (as the walker ranks them).
+struct IgnoreFiles<'a> {
+    root: &'a Path,
+    by_dir: HashMap<PathBuf, Option<Gitignore>>,
+}
+
+impl<'a> IgnoreFiles<'a> {
+    fn new(root: &'a Path) -> IgnoreFiles<'a> {
+        IgnoreFiles {
+            root,
+            by_dir: HashMap::new(),
+        }
+    }
+
+    fn ignores(&mut self, file: &Path) -> bool {
+        let mut dir = file.parent();
+        while let Some(current) = dir {
+            if !current.starts_with(self.root) {
+                break;
+            }
+            let matcher = self.by_dir.entry(current.to_path_buf()).or_insert_with(|| {
+                let mut builder = GitignoreBuilder::new(current);
+                let mut any = false;
+                for name in [".gitignore", ".ignore", ".gitopslintignore"] {
+                    let path = current.join(name);
+                    if path.is_file() {
+                        any = true;
+                        // A bad line is skipped, as the walker skips it.
+                        let _ = builder.add(path);
+                    }
+                }
+                any.then(|| builder.build().ok()).flatten()
+            });
+            if let Some(matcher) = matcher {
+                match matcher.matched_path_or_any_parents(file, false) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
+            }
+            dir = current.parent();
+        }
+        false
+    }
 }
 
 fn is_manifest_name(path: &Path) -> bool {

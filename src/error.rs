@@ -4,6 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::changes::ChangesError;
 use crate::config::ConfigError;
 use crate::discover::DiscoverError;
 
@@ -20,6 +21,15 @@ pub enum Error {
     },
     /// An invalid combination of options.
     Usage(String),
+    /// Changed mode could not tell what changed: not a repository, a base that is not in the
+    /// clone, a shallow clone without the merge base.
+    Changes(ChangesError),
+}
+
+impl From<ChangesError> for Error {
+    fn from(e: ChangesError) -> Self {
+        Error::Changes(e)
+    }
 }
 
 impl From<ConfigError> for Error {
@@ -47,6 +57,7 @@ impl fmt::Display for Error {
             }
             Error::Output { path: None, error } => write!(f, "cannot write output: {error}"),
             Error::Usage(message) => f.write_str(message),
+            Error::Changes(e) => write!(f, "{e}"),
         }
     }
 }

@@ -9,16 +9,19 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::discover::{FileRole, absolute};
+use crate::discover::{FileRole, KUSTOMIZATION_NAMES, absolute};
 use crate::parse::ParsedFile;
 
-const KUSTOMIZATION_NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
-
-/// Re-labels files that a kustomization in the checked set names as patches, generator inputs,
-/// plugin configurations or values files.
-pub fn mark_inputs(files: &mut [ParsedFile]) {
+/// Re-labels files that a kustomization in the checked set (or in `context`: kustomizations
+/// read only for this, as changed mode does) names as patches, generator inputs, plugin
+/// configurations or values files.
+pub fn mark_inputs(files: &mut [ParsedFile], context: &[ParsedFile]) {
     let mut inputs = HashSet::new();
-    for file in files.iter().filter(|f| f.role == FileRole::Kustomization) {
+    for file in files
+        .iter()
+        .chain(context)
+        .filter(|f| f.role == FileRole::Kustomization)
+    {
         let dir = absolute(&file.source.path)
             .parent()
             .map(Path::to_path_buf)

@@ -5,19 +5,21 @@
 //! ```
 //!
 //! API-server rules and the dry-run slot in beside them; each stage takes the parsed files and
-//! returns findings.
+//! returns findings. In changed mode discovery selects the changed files, changed policy files
+//! are reviewed beside the policy stage, and a change without a manifest stops after discovery.
 
 use std::io::Write;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::discover::{self, Walk};
+use crate::discover::{self, Candidate, FileRole, Selection, Walk};
 use crate::error::Error;
 use crate::finding::{self, Finding};
 use crate::parse::{self, Parsed, ParsedFile};
-use crate::report::{self, CheckedObject, Format, HumanOptions, Report, Summary};
-use crate::settings::Settings;
+use crate::policy::changed::Gate;
+use crate::report::{self, ChangeSummary, CheckedObject, Format, HumanOptions, Report, Summary};
+use crate::settings::{ChangedFiles, Settings};
 use crate::{check, kustomize, policy, schema, suppress};
 
 /// What a run found, before rendering.
@@ -31,6 +33,10 @@ pub struct Outcome {
 pub fn run(settings: &Settings) -> Result<u8, Error> {
     let outcome = in_pool(settings, || check_paths(settings))?;
     write_reports(settings, &outcome)?;
+    // The human format says it in its summary; the others keep stdout parseable.
+    if outcome.summary.nothing_to_check() && settings.format != Format::Human && !settings.quiet {
+        eprintln!("{}", report::human::NOTHING_TO_CHECK);
+    }
     let fails = outcome
         .findings
         .iter()
@@ -50,10 +56,26 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         .iter_mut()
         .flat_map(|f| std::mem::take(&mut f.findings))
         .collect();
-    findings.extend(check::run(&files));
-    findings.extend(schema::check(&files, settings));
-    schema::absorb_yaml_warnings(&mut findings);
-    findings.extend(policy::check(&files, settings));
+    // A change that touches no manifest: nothing to check, so no schema or policy is loaded.
+    let nothing_to_check = files.is_empty() && settings.changes.is_some();
+    if !nothing_to_check {
+        findings.extend(check::run(&files));
+        findings.extend(schema::check(&files, settings));
+        schema::absorb_yaml_warnings(&mut findings);
+        findings.extend(policy::check(&files, settings));
+    }
+    if let Some(changes) = &settings.changes {
+        let gate = Gate {
+            base_commit: changes.short_commit(),
+            trust_head: changes.trust_head_policies,
+        };
+        findings.extend(policy::changed::review(&changes.policy_files, gate));
+        findings.extend(policy::changed::review_objects(
+            &files,
+            gate,
+            &changes.policy_files,
+        ));
+    }
 
     let mut findings = suppress::apply(findings, &files, settings);
     redact_secrets(&mut findings, &files);
@@ -66,6 +88,7 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         checked: checked_objects(&files),
         skipped,
         elapsed: started.elapsed(),
+        changes: settings.changes.as_ref().map(change_summary),
     };
     Ok(Outcome { findings, summary })
 }
@@ -82,6 +105,10 @@ pub fn load(settings: &Settings) -> Result<Loaded, Error> {
         paths: &settings.paths,
         exclude: &settings.exclude,
         exclude_base: &settings.base,
+        only: settings.changes.as_ref().map(|c| Selection {
+            files: &c.files,
+            root: &c.workdir,
+        }),
     })?;
     let parsed: Vec<Parsed> = candidates
         .par_iter()
@@ -94,8 +121,67 @@ pub fn load(settings: &Settings) -> Result<Loaded, Error> {
             Parsed::Skipped(s) => skipped.push(s),
         }
     }
-    kustomize::mark_inputs(&mut files);
+    let context = match &settings.changes {
+        Some(changes) if !files.is_empty() => kustomization_context(changes, &files, settings),
+        _ => Vec::new(),
+    };
+    kustomize::mark_inputs(&mut files, &context);
     Ok(Loaded { files, skipped })
+}
+
+/// Changed mode: the repository's kustomizations that are not among the changed files, parsed
+/// only so that a changed patch is known as one (they are not checked or reported).
+fn kustomization_context(
+    changes: &ChangedFiles,
+    files: &[ParsedFile],
+    settings: &Settings,
+) -> Vec<ParsedFile> {
+    let checked: std::collections::HashSet<std::path::PathBuf> = files
+        .iter()
+        .map(|f| discover::absolute(&f.source.path))
+        .collect();
+    let names: Vec<String> = files
+        .iter()
+        .filter(|f| f.role == FileRole::Manifest)
+        .filter_map(|f| f.source.path.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    changes
+        .kustomizations
+        .par_iter()
+        .filter(|path| !checked.contains(*path))
+        // Only a kustomization that names a changed file can make it an input; most do not,
+        // and reading is cheaper than parsing.
+        .filter(|path| {
+            std::fs::read_to_string(path)
+                .is_ok_and(|text| names.iter().any(|name| text.contains(name.as_str())))
+        })
+        .filter_map(|path| {
+            let candidate = Candidate {
+                path: path.clone(),
+                role: FileRole::Kustomization,
+            };
+            match parse::parse_file(&candidate, settings) {
+                Parsed::File(file) => Some(file),
+                Parsed::Skipped(_) => None,
+            }
+        })
+        .collect()
+}
+
+fn change_summary(changes: &ChangedFiles) -> ChangeSummary {
+    ChangeSummary {
+        base: changes.base.clone(),
+        base_commit: changes.base_commit.clone(),
+        touched: changes.touched,
+        deleted: changes.deleted.clone(),
+        renamed: changes.renamed.clone(),
+        base_policies: !changes.trust_head_policies,
+        notes: changes.notes.clone(),
+    }
 }
 
 /// No finding message repeats a Secret's data.

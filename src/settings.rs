@@ -2,18 +2,27 @@
 //!
 //! This is the only module that reads the config file and environment variables. Everything
 //! downstream takes a `Settings` and never looks at `Args` or the environment again.
+//!
+//! Changed mode is decided here too: the changed set comes from `changes` (git), and — unless
+//! `--trust-head-policies` — the config file, policy directories and data files are read from
+//! the commit the change starts at, so that a change cannot weaken the check that gates it.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use crate::changes::{BaseSpec, ChangeSet, Repo, Request, Status, Upto};
 use crate::cli::{Args, ColorChoice};
-use crate::config::{self, ConfigFile, FailOn, RuleLevel};
+use crate::config::{self, ConfigError, ConfigFile, FailOn, RuleLevel};
+use crate::discover::absolute;
 use crate::error::Error;
 use crate::finding::Severity;
 use crate::manifest::yaml::Limits;
-use crate::policy::{PolicyContext, PolicySettings};
+use crate::policy::changed::{ChangedPolicyFile, FileChange, PolicyFileKind};
+use crate::policy::files::BaseSnapshot;
+use crate::policy::{PolicyContext, PolicyFiles, PolicySettings};
 use crate::report::Format;
 use crate::schema::SchemaSettings;
 use crate::schema::catalog::Catalog;
@@ -44,6 +53,43 @@ pub struct Settings {
     pub policy: PolicySettings,
     /// Policy parameters and environments, global and per path.
     pub policy_contexts: PolicyContexts,
+    /// Changed mode: the files a change touches. `None`: `paths` are checked as they are.
+    pub changes: Option<ChangedFiles>,
+}
+
+/// Changed mode, decided: what the change touches under the PATHs, and where its policies
+/// came from. Paths are absolute, below the repository root.
+#[derive(Clone, Debug, Default)]
+pub struct ChangedFiles {
+    /// The repository root.
+    pub workdir: PathBuf,
+    /// What the change is compared with, as the user names it (`origin/main`, `HEAD`).
+    pub base: String,
+    /// The commit the change starts at (the merge base), full hex.
+    pub base_commit: String,
+    /// Files to check: added, modified, and the new paths of renames.
+    pub files: Vec<PathBuf>,
+    /// Files the change deletes: noted, not checked.
+    pub deleted: Vec<PathBuf>,
+    /// Renames, `(from, to)`.
+    pub renamed: Vec<(PathBuf, PathBuf)>,
+    /// How many files the change touches under the PATHs.
+    pub touched: usize,
+    /// Policy and configuration files the change touches.
+    pub policy_files: Vec<ChangedPolicyFile>,
+    /// `--trust-head-policies`: policies and configuration came from the working tree.
+    pub trust_head_policies: bool,
+    /// The repository's kustomization files, so that changed patches are known as patches.
+    pub kustomizations: Vec<PathBuf>,
+    /// How the run was set up, for the summary (a config file the base commit does not have…).
+    pub notes: Vec<String>,
+}
+
+impl ChangedFiles {
+    /// The base commit, abbreviated as git abbreviates it.
+    pub fn short_commit(&self) -> &str {
+        crate::changes::abbreviate(&self.base_commit)
+    }
 }
 
 /// Policy parameters and environment: global, then per-path overrides (later wins).
@@ -100,19 +146,38 @@ impl Settings {
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
             .collect();
-        let paths = if given.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            given
+        let git = match changed_request(&args)? {
+            Some(request) => {
+                let start = std::env::current_dir()
+                    .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
+                let repo = Repo::open(&start)?;
+                let set = repo.changes(&request)?;
+                Some(Git { repo, set })
+            }
+            None => None,
         };
-        let loaded = if args.no_config {
-            None
+        // Changed mode takes the whole repository's changes unless PATHs restrict them.
+        let paths = match &git {
+            Some(git) if given.is_empty() => vec![git.set.workdir.clone()],
+            Some(git) => git.roots(&given)?,
+            None if given.is_empty() => vec![PathBuf::from(".")],
+            None => given,
+        };
+        // A change cannot weaken the check that gates it: unless told to trust them, its
+        // configuration and policies are those of the commit it starts at.
+        let from_base = git.as_ref().filter(|_| !args.trust_head_policies);
+        let mut notes = Vec::new();
+        let (loaded, config_path) = if args.no_config {
+            (None, None)
+        } else if let Some(git) = from_base {
+            base_config(&args, &paths, git, &mut notes)?
         } else {
             let path = match args.config.clone() {
                 Some(path) => Some(path),
                 None => config::find(&paths[0]),
             };
-            path.map(|p| config::load(&p)).transpose()?
+            let loaded = path.as_ref().map(|p| config::load(p)).transpose()?;
+            (loaded, path.map(|p| absolute(&p)))
         };
         let (file, base) = match loaded {
             Some(loaded) => (loaded.file, loaded.base),
@@ -131,7 +196,19 @@ impl Settings {
                         || std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
             }
         };
-        let policy = policy_settings(&args, &file, &base)?;
+        let policy = policy_settings(&args, &file, &base, from_base, &mut notes)?;
+        let changes = match &git {
+            Some(git) => Some(git.changed_files(
+                &paths,
+                policy_paths(&args, &file, &base),
+                config_path.as_deref(),
+                ChangedMode {
+                    trust_head_policies: args.trust_head_policies,
+                    notes,
+                },
+            )?),
+            None => None,
+        };
         let policy_contexts = PolicyContexts {
             global: file.policy_parameters.clone(),
             overrides: file
@@ -176,6 +253,7 @@ impl Settings {
             schema,
             policy,
             policy_contexts,
+            changes,
         })
     }
 
@@ -198,6 +276,7 @@ impl Settings {
             schema: SchemaSettings::default(),
             policy: PolicySettings::default(),
             policy_contexts: PolicyContexts::default(),
+            changes: None,
         }
     }
 
@@ -239,12 +318,15 @@ impl Settings {
     }
 }
 
-fn policy_settings(args: &Args, file: &ConfigFile, base: &Path) -> Result<PolicySettings, Error> {
+fn policy_settings(
+    args: &Args,
+    file: &ConfigFile,
+    base: &Path,
+    from_base: Option<&Git>,
+    notes: &mut Vec<String>,
+) -> Result<PolicySettings, Error> {
     let defaults = PolicySettings::default();
-    let mut dirs = args.policies.clone();
-    dirs.extend(file.policies.iter().map(|p| base.join(p)));
-    let mut data_files = args.data.clone();
-    data_files.extend(file.data.iter().map(|p| base.join(p)));
+    let (mut dirs, mut data_files) = policy_paths(args, file, base);
     let namespaces = if !args.namespaces.is_empty() {
         args.namespaces.clone()
     } else if !file.namespaces.is_empty() {
@@ -252,23 +334,65 @@ fn policy_settings(args: &Args, file: &ConfigFile, base: &Path) -> Result<Policy
     } else {
         defaults.namespaces
     };
-    // A mistyped policy path must not turn the check green (conftest: "no policies found").
-    for dir in &dirs {
-        if !crate::policy::has_policies(dir) {
+    let files = match from_base {
+        Some(git) => {
+            // Paths inside the repository are read from the snapshot, under canonical names.
+            dirs = dirs.iter().map(|d| git.in_repository(d)).collect();
+            data_files = data_files.iter().map(|d| git.in_repository(d)).collect();
+            git.snapshot(dirs.iter().chain(&data_files))?
+        }
+        None => PolicyFiles::WorkTree,
+    };
+    // Where a path inside the repository was looked for, for messages.
+    let looked_in = |path: &Path| match from_base {
+        Some(git) if git.relative(path).is_some() => format!(" in the base commit {}", git.short()),
+        _ => String::new(),
+    };
+    // A policy directory or data file that the change adds (on disk, not in the base commit)
+    // takes effect once merged. Anything else missing is a mistyped path, which must not turn
+    // the check green (conftest: "no policies found").
+    let added_by_change = |path: &Path, on_disk: bool| !looked_in(path).is_empty() && on_disk;
+    let mut kept = Vec::new();
+    for dir in dirs {
+        if crate::policy::has_policies(&files, &dir) {
+            kept.push(dir);
+        } else if added_by_change(
+            &dir,
+            crate::policy::has_policies(&PolicyFiles::WorkTree, &dir),
+        ) {
+            notes.push(format!(
+                "policy directory {} has no policies{}; those the change adds take effect once merged",
+                crate::source::display_name(&dir),
+                looked_in(&dir)
+            ));
+        } else {
             return Err(Error::Usage(format!(
-                "no policies found in {} (no .rego files, no Gatekeeper templates)",
-                dir.display()
+                "no policies found in {}{} (no .rego files, no Gatekeeper templates)",
+                dir.display(),
+                looked_in(&dir)
             )));
         }
     }
-    for path in &data_files {
-        if !path.exists() {
+    let dirs = kept;
+    let mut kept = Vec::new();
+    for path in data_files {
+        if files.exists(&path) {
+            kept.push(path);
+        } else if added_by_change(&path, path.exists()) {
+            notes.push(format!(
+                "data file {} is not{}; it takes effect once merged",
+                crate::source::display_name(&path),
+                looked_in(&path)
+            ));
+        } else {
             return Err(Error::Usage(format!(
-                "data file {} does not exist",
-                path.display()
+                "data file {} does not exist{}",
+                path.display(),
+                looked_in(&path)
             )));
         }
     }
+    let data_files = kept;
     Ok(PolicySettings {
         bundled: !args.no_bundled_policies && file.bundled_policies.unwrap_or(true),
         dirs,
@@ -276,7 +400,301 @@ fn policy_settings(args: &Args, file: &ConfigFile, base: &Path) -> Result<Policy
         all_namespaces: args.all_namespaces,
         data_files,
         combine: args.combine,
+        checked_templates: from_base.is_none(),
+        files,
     })
+}
+
+/// The policy directories and data files of a run, as configured.
+fn policy_paths(args: &Args, file: &ConfigFile, base: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut dirs = args.policies.clone();
+    dirs.extend(file.policies.iter().map(|p| base.join(p)));
+    let mut data_files = args.data.clone();
+    data_files.extend(file.data.iter().map(|p| base.join(p)));
+    (dirs, data_files)
+}
+
+/// What changed mode is asked: `None` without `--changed`, `--base`, `--staged` or
+/// `--worktree`. `GITHUB_BASE_REF` (set by GitHub Actions for pull requests) names the base
+/// when `--base` does not.
+fn changed_request(args: &Args) -> Result<Option<Request>, Error> {
+    let base = args.base.clone().filter(|b| !b.trim().is_empty());
+    let from_merge_base = args.changed || base.is_some();
+    if !from_merge_base && !args.staged && !args.worktree {
+        if args.trust_head_policies {
+            return Err(Error::Usage(
+                "--trust-head-policies applies to changed mode: add --changed, --staged or --worktree"
+                    .into(),
+            ));
+        }
+        return Ok(None);
+    }
+    let base = from_merge_base.then(|| match base {
+        Some(name) => BaseSpec::Given(name),
+        None => match std::env::var("GITHUB_BASE_REF") {
+            Ok(name) if !name.trim().is_empty() => BaseSpec::GithubBaseRef(name),
+            _ => BaseSpec::Default,
+        },
+    });
+    let upto = if args.worktree {
+        Upto::Worktree
+    } else if args.staged {
+        Upto::Index
+    } else {
+        Upto::Head
+    };
+    Ok(Some(Request { base, upto }))
+}
+
+/// What `Git::changed_files` takes from the arguments.
+struct ChangedMode {
+    trust_head_policies: bool,
+    notes: Vec<String>,
+}
+
+/// The repository and its changed set, while settings are resolved.
+struct Git {
+    repo: Repo,
+    set: ChangeSet,
+}
+
+impl Git {
+    fn short(&self) -> &str {
+        crate::changes::abbreviate(&self.set.base_commit)
+    }
+
+    /// A path's repository path, when it is inside the repository (on disk or not).
+    fn relative(&self, path: &Path) -> Option<PathBuf> {
+        let workdir = &self.set.workdir;
+        let lexical = absolute(path);
+        if let Ok(rel) = lexical.strip_prefix(workdir) {
+            return Some(rel.to_path_buf());
+        }
+        // The working directory may be reached through a symlink: canonicalize the part of
+        // the path that exists.
+        let mut existing = lexical.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            rest.push(existing.file_name()?.to_os_string());
+            existing = existing.parent()?;
+        }
+        let mut canonical = std::fs::canonicalize(existing).ok()?;
+        canonical.extend(rest.iter().rev());
+        canonical.strip_prefix(workdir).ok().map(Path::to_path_buf)
+    }
+
+    /// A path inside the repository under its canonical name (`workdir/…`); others unchanged.
+    fn in_repository(&self, path: &Path) -> PathBuf {
+        match self.relative(path) {
+            Some(rel) => self.set.workdir.join(rel),
+            None => path.to_path_buf(),
+        }
+    }
+
+    /// The PATHs of changed mode, which restrict the changed set: inside the repository, and
+    /// existing, as in every mode.
+    fn roots(&self, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+        paths
+            .iter()
+            .map(|path| {
+                if !path.exists() {
+                    return Err(Error::Path(crate::discover::DiscoverError {
+                        path: path.clone(),
+                        error: std::io::Error::from(std::io::ErrorKind::NotFound),
+                    }));
+                }
+                let rel = self.relative(path).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{} is outside the repository at {}; in changed mode PATHs restrict the changed set",
+                        path.display(),
+                        self.set.workdir.display()
+                    ))
+                })?;
+                Ok(crate::discover::normalize(&self.set.workdir.join(rel)))
+            })
+            .collect()
+    }
+
+    /// The base commit's files at and below `paths` (those inside the repository).
+    fn snapshot<'a>(&self, paths: impl Iterator<Item = &'a PathBuf>) -> Result<PolicyFiles, Error> {
+        let mut snapshot = BaseSnapshot {
+            root: self.set.workdir.clone(),
+            commit: self.short().to_string(),
+            files: Default::default(),
+        };
+        for path in paths {
+            if let Some(rel) = self.relative(path) {
+                for (file, bytes) in self.repo.base_files(&self.set, &rel)? {
+                    snapshot.files.insert(self.set.workdir.join(file), bytes);
+                }
+            }
+        }
+        Ok(PolicyFiles::Base(Arc::new(snapshot)))
+    }
+
+    /// The changed set under `roots`, with the policy and configuration files it touches.
+    fn changed_files(
+        &self,
+        roots: &[PathBuf],
+        (dirs, data): (Vec<PathBuf>, Vec<PathBuf>),
+        config_path: Option<&Path>,
+        mode: ChangedMode,
+    ) -> Result<ChangedFiles, Error> {
+        let workdir = &self.set.workdir;
+        let under = |path: &Path| roots.iter().any(|r| path.starts_with(r));
+        // As configured: with those the base commit does not have yet.
+        let inside = |paths: Vec<PathBuf>| -> Vec<PathBuf> {
+            paths
+                .iter()
+                .filter_map(|p| self.relative(p))
+                .map(|r| workdir.join(r))
+                .collect()
+        };
+        let (dirs, data) = (inside(dirs), inside(data));
+        let config = config_path
+            .and_then(|p| self.relative(p))
+            .map(|r| workdir.join(r));
+        let mut out = ChangedFiles {
+            workdir: workdir.clone(),
+            base: self.set.base.clone(),
+            base_commit: self.set.base_commit.clone(),
+            trust_head_policies: mode.trust_head_policies,
+            notes: mode.notes,
+            ..ChangedFiles::default()
+        };
+        for change in &self.set.changes {
+            let path = workdir.join(&change.path);
+            let file_change = match &change.status {
+                Status::Added => FileChange::Added,
+                Status::Modified => FileChange::Modified,
+                Status::Renamed { .. } => FileChange::Renamed,
+                Status::Deleted => FileChange::Deleted,
+            };
+            match &change.status {
+                Status::Deleted if under(&path) => out.deleted.push(path.clone()),
+                Status::Renamed { from } => {
+                    let from = workdir.join(from);
+                    if under(&path) {
+                        out.files.push(path.clone());
+                        out.renamed.push((from, path.clone()));
+                    } else if under(&from) {
+                        // Moved out of the checked paths: gone from them.
+                        out.deleted.push(from);
+                        out.touched += 1;
+                    }
+                }
+                Status::Added | Status::Modified if under(&path) => out.files.push(path.clone()),
+                _ => {}
+            }
+            if under(&path) {
+                out.touched += 1;
+            }
+            let in_policy_dir = dirs.iter().any(|d| path.starts_with(d));
+            let is_data = data.iter().any(|d| path.starts_with(d));
+            let is_config = config.as_deref() == Some(path.as_path());
+            let is_rego = under(&path) && path.extension().is_some_and(|e| e == "rego");
+            let kind = if is_config {
+                PolicyFileKind::Config
+            } else if is_data {
+                PolicyFileKind::Data
+            } else if in_policy_dir || is_rego {
+                PolicyFileKind::Policy
+            } else {
+                continue;
+            };
+            out.policy_files.push(ChangedPolicyFile {
+                path,
+                kind,
+                change: file_change,
+                loaded: is_config || is_data || in_policy_dir,
+            });
+        }
+        if !out.files.is_empty() {
+            out.kustomizations = self
+                .repo
+                .tracked_files_named(crate::discover::KUSTOMIZATION_NAMES)?
+                .into_iter()
+                .map(|p| workdir.join(p))
+                .filter(|p| p.is_file())
+                .collect();
+        }
+        Ok(out)
+    }
+}
+
+/// The config file of changed mode, read from the base commit: `--config FILE`, else the
+/// nearest `.gitops-lint.yaml` from the first PATH up to the repository root, as
+/// `config::find` looks on disk. Returns it and its working-tree path (when the base commit
+/// has none, the path of the change's config, if any, so that adding one is reported).
+fn base_config(
+    args: &Args,
+    paths: &[PathBuf],
+    git: &Git,
+    notes: &mut Vec<String>,
+) -> Result<(Option<config::Loaded>, Option<PathBuf>), Error> {
+    let commit = git.short();
+    let from_base = |path: &Path, rel: &Path| -> Result<Option<config::Loaded>, Error> {
+        let Some(bytes) = git.repo.base_file(&git.set, rel)? else {
+            return Ok(None);
+        };
+        let text = String::from_utf8(bytes).map_err(|_| ConfigError {
+            message: format!("the config file in the base commit {commit} is not UTF-8 text"),
+            location: None,
+            path: path.to_path_buf(),
+        })?;
+        let loaded = config::load_text(path, text).map_err(|mut e| {
+            e.message.push_str(&format!(
+                " (the base commit {commit}'s version, which gates this change)"
+            ));
+            e
+        })?;
+        Ok(Some(loaded))
+    };
+    let not_in_base = |path: &Path| {
+        format!(
+            "{} is not in the base commit {commit}: no configuration gated this run; the change's version takes effect once merged",
+            crate::source::display_name(path)
+        )
+    };
+    if let Some(path) = &args.config {
+        // Outside the repository, a change cannot touch it: read it from disk.
+        let Some(rel) = git.relative(path) else {
+            return Ok((Some(config::load(path)?), Some(absolute(path))));
+        };
+        let path = git.set.workdir.join(&rel);
+        if let Some(loaded) = from_base(&path, &rel)? {
+            return Ok((Some(loaded), Some(path)));
+        }
+        if !path.is_file() {
+            // Neither there nor here: the usual error.
+            return Ok((Some(config::load(&path)?), Some(path)));
+        }
+        notes.push(not_in_base(&path));
+        return Ok((None, Some(path)));
+    }
+    let start = &paths[0];
+    let mut dir = if start.is_dir() {
+        start.clone()
+    } else {
+        start.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    while let Some(rel) = git.relative(&dir) {
+        for name in config::FILE_NAMES {
+            let path = git.set.workdir.join(&rel).join(name);
+            if let Some(loaded) = from_base(&path, &rel.join(name))? {
+                return Ok((Some(loaded), Some(path)));
+            }
+        }
+        match dir.parent() {
+            Some(parent) if rel.as_os_str() != "" => dir = parent.to_path_buf(),
+            _ => break,
+        }
+    }
+    let head = config::find(start);
+    if let Some(path) = &head {
+        notes.push(not_in_base(path));
+    }
+    Ok((None, head.map(|p| absolute(&p))))
 }
 
 fn schema_settings(args: &Args, file: &ConfigFile, base: &Path) -> Result<SchemaSettings, Error> {

@@ -69,6 +69,11 @@ fn help_documents_every_option_with_examples() {
         "--color",
         "--quiet",
         "--max-file-size",
+        "--changed",
+        "--base",
+        "--staged",
+        "--worktree",
+        "--trust-head-policies",
         "Examples:",
         "Exit status",
     ] {

@@ -6,7 +6,9 @@
 //! the object's `kind:` line. A policy that fails to load or to evaluate is a `policy-error`
 //! finding at its file and line; the other policies still run.
 
+pub mod changed;
 pub mod engine;
+pub mod files;
 pub mod gatekeeper;
 pub mod library;
 pub mod testing;
@@ -26,6 +28,7 @@ use crate::parse::ParsedFile;
 use crate::rules;
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
+pub use files::PolicyFiles;
 
 /// What the policy stage is asked to do.
 #[derive(Debug, Clone)]
@@ -41,6 +44,11 @@ pub struct PolicySettings {
     pub data_files: Vec<PathBuf>,
     /// conftest `--combine`: the input is every document of a file.
     pub combine: bool,
+    /// Where `dirs` and `data_files` are read from.
+    pub files: PolicyFiles,
+    /// Whether Gatekeeper templates and constraints among the checked files are evaluated
+    /// (not in changed mode, where only the base commit's policies gate a change).
+    pub checked_templates: bool,
 }
 
 impl Default for PolicySettings {
@@ -52,6 +60,8 @@ impl Default for PolicySettings {
             all_namespaces: false,
             data_files: Vec::new(),
             combine: false,
+            files: PolicyFiles::WorkTree,
+            checked_templates: true,
         }
     }
 }
@@ -117,8 +127,17 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
         findings.extend(run_library(&objects, settings));
     }
 
-    let gatekeeper_objects = gatekeeper_documents(&policy.dirs);
-    findings.extend(gatekeeper::check(&objects, &gatekeeper_objects));
+    let gatekeeper_objects = gatekeeper_documents(&policy.files, &policy.dirs);
+    if policy.checked_templates {
+        findings.extend(gatekeeper::check(&objects, &gatekeeper_objects));
+    } else {
+        let targets: Vec<&Object> = objects
+            .iter()
+            .copied()
+            .filter(|o| !is_policy_object(&o.value))
+            .collect();
+        findings.extend(gatekeeper::check(&targets, &gatekeeper_objects));
+    }
 
     if !policy.dirs.is_empty() {
         let (user, errors) = load_user_policies(policy);
@@ -543,23 +562,12 @@ pub fn summary(error: &str) -> String {
         .join(" ")
 }
 
-fn rego_files(dir: &Path) -> Vec<PathBuf> {
-    if dir.is_file() {
-        return if dir.extension().is_some_and(|e| e == "rego") {
-            vec![dir.to_path_buf()]
-        } else {
-            Vec::new()
-        };
-    }
-    let mut out: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
-        .hidden(true)
-        .build()
-        .flatten()
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rego") && p.is_file())
-        .collect();
-    out.sort();
-    out
+fn rego_files(files: &PolicyFiles, dir: &Path) -> Vec<PathBuf> {
+    files
+        .walk(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "rego"))
+        .collect()
 }
 
 fn load_user_policies(settings: &PolicySettings) -> (Option<UserPolicies>, Vec<Finding>) {
@@ -568,9 +576,9 @@ fn load_user_policies(settings: &PolicySettings) -> (Option<UserPolicies>, Vec<F
     let mut loaded = 0;
     let mut packages: Vec<(String, Vec<String>, bool)> = Vec::new();
     for dir in &settings.dirs {
-        for file in rego_files(dir) {
+        for file in rego_files(&settings.files, dir) {
             let name = crate::source::display_name(&file);
-            let text = match std::fs::read_to_string(&file) {
+            let text = match settings.files.read_to_string(&file) {
                 Ok(t) => t,
                 Err(e) => {
                     errors.push(load_error(&name, None, &e.to_string()));
@@ -580,7 +588,14 @@ fn load_user_policies(settings: &PolicySettings) -> (Option<UserPolicies>, Vec<F
             // Load each file into a scratch engine first, so one broken file cannot poison the rest.
             let mut probe = engine::new_engine();
             if let Err(e) = engine::add_policy(&mut probe, &name, &text) {
-                errors.push(load_error(&name, Some(&text), &e));
+                let mut error = load_error(&name, Some(&text), &e);
+                if let Some(commit) = settings.files.commit() {
+                    // The text shown is the base commit's, which the change may have edited.
+                    error
+                        .message
+                        .push_str(&format!(" (the base commit {commit}'s version)"));
+                }
+                errors.push(error);
                 continue;
             }
             if engine::add_policy(&mut engine, &name, &text).is_ok() {
@@ -592,7 +607,7 @@ fn load_user_policies(settings: &PolicySettings) -> (Option<UserPolicies>, Vec<F
             }
         }
     }
-    match load_data_paths(&settings.data_files) {
+    match load_data_paths(&settings.files, &settings.data_files) {
         Ok(documents) => {
             for data in documents {
                 if let Err(e) = engine.add_data(RegoValue::from(data)) {
@@ -625,21 +640,20 @@ fn load_user_policies(settings: &PolicySettings) -> (Option<UserPolicies>, Vec<F
 }
 
 /// ConstraintTemplates and Constraints kept in policy directories (YAML files).
-fn gatekeeper_documents(dirs: &[PathBuf]) -> Vec<Value> {
+fn gatekeeper_documents(source: &PolicyFiles, dirs: &[PathBuf]) -> Vec<Value> {
     let mut out = Vec::new();
     for dir in dirs {
-        let files: Vec<PathBuf> = if dir.is_file() {
+        let files: Vec<PathBuf> = if source.is_file(dir) {
             vec![dir.clone()]
         } else {
-            ignore::WalkBuilder::new(dir)
-                .build()
-                .flatten()
-                .map(|e| e.into_path())
+            source
+                .walk(dir)
+                .into_iter()
                 .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
                 .collect()
         };
         for file in files {
-            let Ok(text) = std::fs::read_to_string(&file) else {
+            let Ok(text) = source.read_to_string(&file) else {
                 continue;
             };
             let stream =
@@ -657,8 +671,8 @@ fn gatekeeper_documents(dirs: &[PathBuf]) -> Vec<Value> {
 }
 
 /// A `--data` file: JSON, or YAML read the Kubernetes way; several YAML documents are merged.
-fn load_data(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+fn load_data(source: &PolicyFiles, path: &Path) -> Result<Value, String> {
+    let text = source.read_to_string(path).map_err(|e| e.to_string())?;
     if path.extension().is_some_and(|e| e == "json") {
         return serde_json::from_str(&text).map_err(|e| e.to_string());
     }
@@ -682,39 +696,36 @@ fn load_data(path: &Path) -> Result<Value, String> {
 
 /// `--data` paths, files or directories (walked for `.json`, `.yaml`, `.yml`, as conftest does),
 /// each document merged at the data root.
-pub fn load_data_paths(paths: &[PathBuf]) -> Result<Vec<Value>, String> {
+pub fn load_data_paths(source: &PolicyFiles, paths: &[PathBuf]) -> Result<Vec<Value>, String> {
     let mut out = Vec::new();
     for path in paths {
-        if !path.exists() {
+        if !source.exists(path) {
             return Err(format!("data path {} does not exist", path.display()));
         }
-        let files: Vec<PathBuf> = if path.is_dir() {
-            let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(path)
-                .build()
-                .flatten()
-                .map(|e| e.into_path())
-                .filter(|p| {
-                    p.is_file()
-                        && p.extension()
-                            .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
-                })
-                .collect();
-            files.sort();
-            files
-        } else {
+        let files: Vec<PathBuf> = if source.is_file(path) {
             vec![path.clone()]
+        } else {
+            source
+                .walk(path)
+                .into_iter()
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
+                })
+                .collect()
         };
         for file in files {
-            out.push(load_data(&file).map_err(|e| format!("{}: {e}", file.display()))?);
+            out.push(load_data(source, &file).map_err(|e| format!("{}: {e}", file.display()))?);
         }
     }
     Ok(out)
 }
 
 /// Whether a `--policy` path holds policies: Rego files, or Gatekeeper YAML.
-pub fn has_policies(path: &Path) -> bool {
-    path.exists()
-        && (!rego_files(path).is_empty() || !gatekeeper_documents(&[path.to_path_buf()]).is_empty())
+pub fn has_policies(source: &PolicyFiles, path: &Path) -> bool {
+    source.exists(path)
+        && (!rego_files(source, path).is_empty()
+            || !gatekeeper_documents(source, &[path.to_path_buf()]).is_empty())
 }
 
 /// Known policy rule ids for suppressions and configuration: bundled policy ids, and conftest

@@ -95,7 +95,7 @@ pub fn read_dirs(paths: &[PathBuf]) -> Result<Vec<(String, String)>, String> {
         if !path.exists() {
             return Err(format!("{} does not exist", path.display()));
         }
-        for file in super::rego_files(path) {
+        for file in super::rego_files(&super::PolicyFiles::WorkTree, path) {
             let text =
                 std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             out.push((crate::source::display_name(&file), text));
@@ -145,7 +145,7 @@ pub fn report(cases: &[TestCase], verbose: bool) -> (String, bool) {
 
 /// Whether a path looks like a policy directory (has `.rego` files).
 pub fn has_rego(path: &Path) -> bool {
-    !super::rego_files(path).is_empty()
+    !super::rego_files(&super::PolicyFiles::WorkTree, path).is_empty()
 }
 
 /// Runs the gator `Suite` files (`suite.yaml`, `test.gatekeeper.sh/v1alpha1`) under `paths`, as

@@ -65,10 +65,16 @@ pub fn plain_line(finding: &Finding) -> String {
     )
 }
 
+/// What changed mode says when a change touches no manifest.
+pub const NOTHING_TO_CHECK: &str = "nothing to check: the change touches no manifest";
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// `N errors, M warnings in F files, D documents, T ms`, plus skipped files.
 pub fn summary_line(report: &Report<'_>) -> String {
     let s = report.summary;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut line = format!(
         "{}, {}",
         plural(report.count(Severity::Error), "error"),
@@ -78,12 +84,24 @@ pub fn summary_line(report: &Report<'_>) -> String {
     if infos > 0 {
         line.push_str(&format!(", {}", plural(infos, "info")));
     }
-    line.push_str(&format!(
-        " in {}, {}, {} ms\n",
-        plural(s.files, "file"),
-        plural(s.documents, "document"),
-        s.elapsed.as_millis()
-    ));
+    if s.nothing_to_check() {
+        // Findings about changed policy files only, if any.
+        line = if report.findings.is_empty() {
+            format!("{NOTHING_TO_CHECK}\n")
+        } else {
+            format!(
+                "{line} in changed policy files, {} ms\n{NOTHING_TO_CHECK}\n",
+                s.elapsed.as_millis()
+            )
+        };
+    } else {
+        line.push_str(&format!(
+            " in {}, {}, {} ms\n",
+            plural(s.files, "file"),
+            plural(s.documents, "document"),
+            s.elapsed.as_millis()
+        ));
+    }
     let templates = s
         .skipped
         .iter()
@@ -102,7 +120,54 @@ pub fn summary_line(report: &Report<'_>) -> String {
             plural(outside, "symlink")
         ));
     }
+    if let Some(changes) = &s.changes {
+        line.push_str(&change_notes(changes));
+    }
     line
+}
+
+/// Changed mode: what the change was compared with, where policies came from, what it deleted.
+fn change_notes(changes: &super::ChangeSummary) -> String {
+    let commit = changes.short_commit();
+    let since = if changes.base_commit.is_empty() {
+        // An unborn HEAD (before the first commit): the change starts from nothing.
+        "since HEAD (no commit yet)".to_string()
+    } else if changes.base == "HEAD" {
+        format!("since HEAD ({commit})")
+    } else {
+        format!("since the merge base {commit} with {}", changes.base)
+    };
+    let policies = if changes.base_policies && changes.base_commit.is_empty() {
+        "no policies or configuration from a commit".to_string()
+    } else if changes.base_policies {
+        format!("policies and configuration from {commit}")
+    } else {
+        "policies and configuration from the working tree (--trust-head-policies)".to_string()
+    };
+    let mut out = format!(
+        "note: {} changed {since}; {policies}\n",
+        plural(changes.touched, "file")
+    );
+    const LISTED: usize = 10;
+    if !changes.deleted.is_empty() {
+        let mut names: Vec<String> = changes
+            .deleted
+            .iter()
+            .take(LISTED)
+            .map(|p| crate::source::display_name(p))
+            .collect();
+        if changes.deleted.len() > LISTED {
+            names.push(format!("and {} more", changes.deleted.len() - LISTED));
+        }
+        out.push_str(&format!(
+            "note: deleted by the change, not checked: {}\n",
+            names.join(", ")
+        ));
+    }
+    for note in &changes.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
+    out
 }
 
 /// A source snippet with one label, for errors that are not findings (config errors).

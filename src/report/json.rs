@@ -10,6 +10,10 @@
 //!                "related": [{"message": "…", "location": {…}}]}]}
 //! ```
 //! Lines and columns are 1-based; columns count characters; `endColumn` is exclusive.
+//!
+//! In changed mode `summary` also holds `changes`: `{"base": "origin/main", "baseCommit": "…",
+//! "changedFiles": 3, "deleted": ["a.yaml"], "renamed": [{"from": "…", "to": "…"}],
+//! "policies": "base" | "head", "nothingToCheck": false}`. Other runs do not have the key.
 
 use serde::Serialize;
 
@@ -38,6 +42,26 @@ struct Summary<'a> {
     files: usize,
     documents: usize,
     skipped: Vec<SkippedFile<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<Changes<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Changes<'a> {
+    base: &'a str,
+    base_commit: &'a str,
+    changed_files: usize,
+    deleted: Vec<String>,
+    renamed: Vec<Renamed>,
+    policies: &'static str,
+    nothing_to_check: bool,
+}
+
+#[derive(Serialize)]
+struct Renamed {
+    from: String,
+    to: String,
 }
 
 #[derive(Serialize)]
@@ -112,6 +136,26 @@ pub fn render(report: &Report<'_>) -> String {
                     reason: s.reason.as_str(),
                 })
                 .collect(),
+            changes: report.summary.changes.as_ref().map(|c| Changes {
+                base: &c.base,
+                base_commit: &c.base_commit,
+                changed_files: c.touched,
+                deleted: c
+                    .deleted
+                    .iter()
+                    .map(|p| crate::source::display_name(p))
+                    .collect(),
+                renamed: c
+                    .renamed
+                    .iter()
+                    .map(|(from, to)| Renamed {
+                        from: crate::source::display_name(from),
+                        to: crate::source::display_name(to),
+                    })
+                    .collect(),
+                policies: if c.base_policies { "base" } else { "head" },
+                nothing_to_check: report.summary.nothing_to_check(),
+            }),
         },
         findings: report
             .findings

@@ -9,6 +9,7 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,6 +51,40 @@ pub struct Summary {
     pub skipped: Vec<Skipped>,
     pub checked: Vec<CheckedObject>,
     pub elapsed: Duration,
+    /// Changed mode: what the change was compared with.
+    pub changes: Option<ChangeSummary>,
+}
+
+impl Summary {
+    /// Changed mode, and the change touches no manifest.
+    pub fn nothing_to_check(&self) -> bool {
+        self.changes.is_some() && self.files == 0
+    }
+}
+
+/// Changed mode, for the summary: the base, and what the change deleted and renamed.
+#[derive(Clone, Debug, Default)]
+pub struct ChangeSummary {
+    /// What the change is compared with (`origin/main`, `HEAD`).
+    pub base: String,
+    /// The commit the change starts at (the merge base), full hex.
+    pub base_commit: String,
+    /// Files the change touches under the checked paths.
+    pub touched: usize,
+    /// Deleted files: noted, not checked.
+    pub deleted: Vec<PathBuf>,
+    /// Renames `(from, to)`; files are checked under their new names.
+    pub renamed: Vec<(PathBuf, PathBuf)>,
+    /// Policies and configuration came from the base commit (not `--trust-head-policies`).
+    pub base_policies: bool,
+    /// How the run was set up (a config file the base commit does not have…).
+    pub notes: Vec<String>,
+}
+
+impl ChangeSummary {
+    pub fn short_commit(&self) -> &str {
+        crate::changes::abbreviate(&self.base_commit)
+    }
 }
 
 /// Everything a format renders.

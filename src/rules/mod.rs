@@ -79,6 +79,7 @@ macro_rules! declare_rule {
 }
 
 pub mod alias_expansion_limit;
+pub mod changed_policy;
 pub mod deprecated_api_version;
 pub mod duplicate_key;
 pub mod duplicate_list_entry;
@@ -131,6 +132,7 @@ pub const ALL: &[Rule] = &[
     duplicate_list_entry::RULE,
     invalid_schema::RULE,
     policy_error::RULE,
+    changed_policy::RULE,
     suppression_without_reason::RULE,
     invalid_suppression::RULE,
 ];

@@ -168,6 +168,7 @@ fn load_crd_paths(paths: &[PathBuf], settings: &Settings) -> Vec<ParsedFile> {
         paths,
         exclude: &globset::GlobSet::empty(),
         exclude_base: Path::new(""),
+        only: None,
     };
     let Ok((candidates, _)) = crate::discover::discover(&walk) else {
         return Vec::new();
