@@ -339,12 +339,7 @@ fn paths_restrict_the_changed_set() {
     );
     // A path outside the repository is a usage error.
     let outside = repo.run(&["--changed", "/"]);
-    assert_eq!(outside.status.code(), Some(2));
-    assert!(
-        stderr(&outside).contains("outside the repository"),
-        "{}",
-        stderr(&outside)
-    );
+    assert_tool_error(&outside, "outside the repository");
 }
 
 #[test]
@@ -454,11 +449,9 @@ fn github_base_ref_names_the_base() {
     assert_eq!(report["summary"]["changes"]["base"], "origin/main");
     // A base that is not in the clone is a tool error.
     let out = repo.run_with(&["--changed"], &[("GITHUB_BASE_REF", "no-such-branch")]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("`no-such-branch` (GITHUB_BASE_REF) is not in this clone"),
-        "{}",
-        stderr(&out)
+    assert_tool_error(
+        &out,
+        "`no-such-branch` (GITHUB_BASE_REF) is not in this clone",
     );
 }
 
@@ -508,12 +501,7 @@ fn outside_a_repository_changed_mode_is_a_tool_error() {
         .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("changed mode needs a git repository"),
-        "{}",
-        stderr(&out)
-    );
+    assert_tool_error(&out, "changed mode needs a git repository");
     let out = Command::new(env!("CARGO_BIN_EXE_gitops-lint"))
         .args(["--trust-head-policies", "."])
         .current_dir(dir.path())
@@ -845,4 +833,10 @@ fn staged_before_the_first_commit_takes_everything_staged() {
         text.contains(".gitops-lint.yaml is not in the base commit"),
         "{text}"
     );
+}
+
+/// Exit status 2 (the check could not run) with `reason` on stderr.
+fn assert_tool_error(out: &std::process::Output, reason: &str) {
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
+    assert!(stderr(out).contains(reason), "{}", stderr(out));
 }

@@ -15,6 +15,8 @@
 
 mod common;
 
+use common::Row;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -297,58 +299,6 @@ fn gitops_lint(cwd: &Path, args: &[String]) -> Run {
         stderr,
         rules: rules.into_iter().collect(),
     }
-}
-
-struct Row {
-    case: String,
-    expected: String,
-    got: String,
-    pass: bool,
-    note: String,
-    /// Printed for failures: the exact command and its output.
-    details: String,
-}
-
-/// Prints the table and the details of every failure; returns the number of failures.
-fn print_table(title: &str, rows: &[Row]) -> usize {
-    let width = |f: &dyn Fn(&Row) -> usize, header: &str| {
-        rows.iter().map(f).max().unwrap_or(0).max(header.len())
-    };
-    let case_w = width(&|r| r.case.chars().count(), "case");
-    let exp_w = width(&|r| r.expected.chars().count(), "expected");
-    let got_w = width(&|r| r.got.chars().count(), "got");
-    println!("\n== {title}");
-    println!(
-        "| {:case_w$} | {:exp_w$} | {:got_w$} | pass | note",
-        "case", "expected", "got"
-    );
-    println!(
-        "|-{}-|-{}-|-{}-|------|-----",
-        "-".repeat(case_w),
-        "-".repeat(exp_w),
-        "-".repeat(got_w)
-    );
-    for row in rows {
-        println!(
-            "| {:case_w$} | {:exp_w$} | {:got_w$} | {:4} | {}",
-            row.case,
-            row.expected,
-            row.got,
-            if row.pass { "yes" } else { "NO" },
-            row.note
-        );
-    }
-    let failures: Vec<&Row> = rows.iter().filter(|r| !r.pass).collect();
-    println!(
-        "{}: {} of {} cases pass",
-        title,
-        rows.len() - failures.len(),
-        rows.len()
-    );
-    for row in &failures {
-        println!("\nFAILED: {}\n{}", row.case, row.details);
-    }
-    failures.len()
 }
 
 /// `1.29.0`, `v1.33`, `1.33` → (major, minor).
@@ -721,7 +671,7 @@ fn kubeconform_bats() {
     for (label, reason) in &skipped {
         println!("skipped: {label}: {reason}");
     }
-    let failures = print_table("kubeconform (bats verdicts)", &rows);
+    let failures = common::print_table("kubeconform (bats verdicts)", &rows);
     assert!(
         rows.len() >= 30,
         "only {} kubeconform bats tests were run: the index or the skip rules changed",
@@ -1030,7 +980,7 @@ fn kubernetes_validate_expectations() {
         }
     }
 
-    let failures = print_table("kubernetes-validate (EXPECTATIONS.yaml)", &rows);
+    let failures = common::print_table("kubernetes-validate (EXPECTATIONS.yaml)", &rows);
     assert_eq!(
         failures,
         0,

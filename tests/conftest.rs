@@ -32,6 +32,8 @@
 
 mod common;
 
+use common::Row;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -1503,55 +1505,6 @@ fn judge(
     problems
 }
 
-struct Row {
-    case: String,
-    expected: String,
-    got: String,
-    pass: bool,
-    note: String,
-    details: String,
-}
-
-fn print_table(rows: &[Row]) -> usize {
-    let width = |f: &dyn Fn(&Row) -> usize, header: &str| {
-        rows.iter().map(f).max().unwrap_or(0).max(header.len())
-    };
-    let case_w = width(&|r| r.case.chars().count(), "case");
-    let exp_w = width(&|r| r.expected.chars().count(), "expected");
-    let got_w = width(&|r| r.got.chars().count(), "got");
-    println!("\n== conftest (bats verdicts, messages and counts)");
-    println!(
-        "| {:case_w$} | {:exp_w$} | {:got_w$} | pass | note",
-        "case", "expected", "got"
-    );
-    println!(
-        "|-{}-|-{}-|-{}-|------|-----",
-        "-".repeat(case_w),
-        "-".repeat(exp_w),
-        "-".repeat(got_w)
-    );
-    for row in rows {
-        println!(
-            "| {:case_w$} | {:exp_w$} | {:got_w$} | {:4} | {}",
-            row.case,
-            row.expected,
-            row.got,
-            if row.pass { "yes" } else { "NO" },
-            row.note
-        );
-    }
-    let failures: Vec<&Row> = rows.iter().filter(|r| !r.pass).collect();
-    println!(
-        "conftest: {} of {} cases pass",
-        rows.len() - failures.len(),
-        rows.len()
-    );
-    for row in &failures {
-        println!("\nFAILED: {}\n{}", row.case, row.details);
-    }
-    failures.len()
-}
-
 #[test]
 fn conftest_bats() {
     let Some(dir) = suite_dir() else {
@@ -1804,7 +1757,7 @@ fn conftest_bats() {
     for (label, reason) in &skipped {
         println!("skipped: {label}: {reason}");
     }
-    let failures = print_table(&rows);
+    let failures = common::print_table("conftest (bats verdicts, messages and counts)", &rows);
     assert_eq!(
         rows.len() + skipped.len(),
         tests.len(),

@@ -59,12 +59,7 @@ pub fn new_engine_with_config_dirs(dirs: &[std::path::PathBuf]) -> Engine {
             let parser = string_arg(&args, 0)?;
             let content = string_arg(&args, 1)?;
             let documents = parse_text(&content, &parser)?;
-            Ok(Value::from(
-                documents
-                    .into_iter()
-                    .next()
-                    .unwrap_or(serde_json::Value::Null),
-            ))
+            Ok(first_document(documents))
         }),
     );
     let _ = engine.add_extension(
@@ -73,12 +68,7 @@ pub fn new_engine_with_config_dirs(dirs: &[std::path::PathBuf]) -> Engine {
         Box::new(move |args: Vec<Value>| {
             let path = resolve_file(&string_arg(&args, 0)?);
             let documents = parse_file(&path)?;
-            Ok(Value::from(
-                documents
-                    .into_iter()
-                    .next()
-                    .unwrap_or(serde_json::Value::Null),
-            ))
+            Ok(first_document(documents))
         }),
     );
     let _ = engine.add_extension(
@@ -97,6 +87,16 @@ pub fn new_engine_with_config_dirs(dirs: &[std::path::PathBuf]) -> Engine {
         }),
     );
     engine
+}
+
+/// conftest's `parse_config*` return a file's first document (null when it has none).
+fn first_document(documents: Vec<serde_json::Value>) -> Value {
+    Value::from(
+        documents
+            .into_iter()
+            .next()
+            .unwrap_or(serde_json::Value::Null),
+    )
 }
 
 fn parse_file(path: &std::path::Path) -> anyhow::Result<Vec<serde_json::Value>> {

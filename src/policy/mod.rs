@@ -292,6 +292,17 @@ fn evaluate_library(
         ));
     }
     let mut out = Vec::new();
+    let mut report = |policy: &library::LibraryPolicy, value: &RegoValue| {
+        for result in results(value) {
+            out.push(result_finding(
+                object,
+                &policy.id,
+                policy.severity,
+                &result,
+                true,
+            ));
+        }
+    };
     // One query for every applicable policy: the library's helpers (containers, pod spec, …)
     // are then computed once per object, not once per policy.
     let all = format!(
@@ -303,48 +314,34 @@ fn evaluate_library(
             .join(", ")
     );
     if let Ok(results) = engine.eval_query(all, false)
-        && let Some(expression) = results.result.first().and_then(|r| r.expressions.first())
-        && let Ok(values) = expression.value.as_array()
+        && let Ok(values) = first_value(&results).as_array()
         && values.len() == applicable.len()
     {
         for (policy, value) in applicable.iter().zip(values.iter()) {
-            for result in self::results(value) {
-                out.push(result_finding(
-                    object,
-                    &policy.id,
-                    policy.severity,
-                    &result,
-                    true,
-                ));
-            }
+            report(policy, value);
         }
         return out;
     }
     // A policy failed (or is undefined): evaluate one by one, so that the others still report.
+    let mut errors = Vec::new();
     for policy in applicable {
-        let query = format!("data.{}.deny{with}", policy.package);
-        match engine.eval_query(query, false) {
-            Ok(results) => {
-                let value = results
-                    .result
-                    .first()
-                    .and_then(|r| r.expressions.first())
-                    .map(|e| e.value.clone())
-                    .unwrap_or(RegoValue::Undefined);
-                for result in self::results(&value) {
-                    out.push(result_finding(
-                        object,
-                        &policy.id,
-                        policy.severity,
-                        &result,
-                        true,
-                    ));
-                }
-            }
-            Err(e) => out.push(evaluation_error(object, &policy.id, &e.to_string())),
+        match engine.eval_query(format!("data.{}.deny{with}", policy.package), false) {
+            Ok(results) => report(policy, &first_value(&results)),
+            Err(e) => errors.push(evaluation_error(object, &policy.id, &e.to_string())),
         }
     }
+    out.extend(errors);
     out
+}
+
+/// The value of a one-expression query (undefined when it has none).
+fn first_value(results: &regorus::QueryResults) -> RegoValue {
+    results
+        .result
+        .first()
+        .and_then(|r| r.expressions.first())
+        .map(|e| e.value.clone())
+        .unwrap_or(RegoValue::Undefined)
 }
 
 fn evaluate_user(

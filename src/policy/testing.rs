@@ -143,11 +143,6 @@ pub fn report(cases: &[TestCase], verbose: bool) -> (String, bool) {
     (out, failed == 0)
 }
 
-/// Whether a path looks like a policy directory (has `.rego` files).
-pub fn has_rego(path: &Path) -> bool {
-    !super::rego_files(&super::PolicyFiles::WorkTree, path).is_empty()
-}
-
 /// Runs the gator `Suite` files (`suite.yaml`, `test.gatekeeper.sh/v1alpha1`) under `paths`, as
 /// `gator verify` does: each case reviews an object against a template and constraint
 /// (`spec.match` applied, inventory loaded) and checks the number of violations, optionally of

@@ -98,10 +98,6 @@ impl Crds {
             .get(&(group.to_string(), kind.to_string()))
             .map(Vec::as_slice)
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_gvk.is_empty()
-    }
 }
 
 const INT32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);

@@ -213,7 +213,7 @@ impl Stage<'_> {
             return vec![
                 Finding::new(
                     rules::unknown_kind::RULE.id,
-                    severity(rules::unknown_kind::RULE),
+                    rules::unknown_kind::RULE.default_severity,
                     format!(
                         "{kind} is defined by a CRD, but not in version {version} (served: {})",
                         served.join(", ")
@@ -403,10 +403,6 @@ impl Stage<'_> {
         };
         cell.get_or_init(|| build().map(Arc::new)).clone()
     }
-}
-
-fn severity(rule: rules::Rule) -> crate::finding::Severity {
-    rule.default_severity
 }
 
 fn unknown_kind(object: &Object, api_version: &str, kind: &str) -> Finding {

@@ -90,3 +90,55 @@ pub fn shell_words(line: &str) -> Result<Vec<String>, String> {
     }
     Ok(words)
 }
+
+pub struct Row {
+    pub case: String,
+    pub expected: String,
+    pub got: String,
+    pub pass: bool,
+    pub note: String,
+    /// Printed for failures: the exact command and its output.
+    pub details: String,
+}
+
+/// Prints the table and the details of every failure; returns the number of failures.
+pub fn print_table(title: &str, rows: &[Row]) -> usize {
+    let width = |f: &dyn Fn(&Row) -> usize, header: &str| {
+        rows.iter().map(f).max().unwrap_or(0).max(header.len())
+    };
+    let case_w = width(&|r| r.case.chars().count(), "case");
+    let exp_w = width(&|r| r.expected.chars().count(), "expected");
+    let got_w = width(&|r| r.got.chars().count(), "got");
+    println!("\n== {title}");
+    println!(
+        "| {:case_w$} | {:exp_w$} | {:got_w$} | pass | note",
+        "case", "expected", "got"
+    );
+    println!(
+        "|-{}-|-{}-|-{}-|------|-----",
+        "-".repeat(case_w),
+        "-".repeat(exp_w),
+        "-".repeat(got_w)
+    );
+    for row in rows {
+        println!(
+            "| {:case_w$} | {:exp_w$} | {:got_w$} | {:4} | {}",
+            row.case,
+            row.expected,
+            row.got,
+            if row.pass { "yes" } else { "NO" },
+            row.note
+        );
+    }
+    let failures: Vec<&Row> = rows.iter().filter(|r| !r.pass).collect();
+    println!(
+        "{}: {} of {} cases pass",
+        title,
+        rows.len() - failures.len(),
+        rows.len()
+    );
+    for row in &failures {
+        println!("\nFAILED: {}\n{}", row.case, row.details);
+    }
+    failures.len()
+}
