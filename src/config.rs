@@ -63,6 +63,59 @@ pub struct ConfigFile {
     /// Bundled policy id → parameters.
     #[serde(default)]
     pub policy_parameters: BTreeMap<String, serde_json::Value>,
+    /// Named environments (`dev`, `staging`, `production`) selected by path glob; the first
+    /// whose globs match a file (or a rendered overlay's directory) is that file's environment.
+    #[serde(default)]
+    pub environments: Vec<Environment>,
+    /// Kustomize and Helm rendering.
+    #[serde(default)]
+    pub render: RenderConfig,
+}
+
+/// One environment: where its manifests are and what they are held to.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Environment {
+    pub name: String,
+    /// Globs (relative to the config file's directory) of the environment's files and overlays.
+    pub files: Vec<String>,
+    /// Kubernetes versions this environment runs (default: the run's versions).
+    #[serde(default)]
+    pub kubernetes_versions: Vec<String>,
+    /// Rule levels for this environment (over the global ones and the overrides).
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleLevel>,
+    /// Bundled policy id → parameters (merged over the global ones).
+    #[serde(default)]
+    pub policy_parameters: BTreeMap<String, serde_json::Value>,
+    /// The kubeconfig context of this environment's cluster, for the dry-run.
+    #[serde(default)]
+    pub context: Option<String>,
+    /// A kubeconfig file for this environment's cluster (relative to the config file).
+    #[serde(default)]
+    pub kubeconfig: Option<String>,
+    /// Helm values files for this environment, relative to each chart's directory.
+    #[serde(default)]
+    pub helm_values: Vec<String>,
+}
+
+/// `render:` — how Kustomize roots and Helm charts are rendered.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RenderConfig {
+    /// Render Kustomize roots and Helm charts (default true; `--no-render` wins).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// The Kustomize renderer: `kustomize`, `kubectl` or a path to either (default: whichever
+    /// is on PATH, `kustomize` first).
+    #[serde(default)]
+    pub kustomize: Option<String>,
+    /// The Helm binary (default: `helm` on PATH).
+    #[serde(default)]
+    pub helm: Option<String>,
+    /// Where renders are cached (default: `.git/gitops-lint/render-cache` in the repository).
+    #[serde(default)]
+    pub cache_dir: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -287,6 +340,34 @@ pub fn parse(source: &Arc<SourceFile>) -> Result<ConfigFile, ConfigError> {
             return Err(error(message, span_of(&root, &path)));
         }
     }
+    let mut names = std::collections::HashSet::new();
+    for (i, environment) in config.environments.iter().enumerate() {
+        let at = FieldPath::root().key("environments").index(i);
+        if environment.name.is_empty() || !names.insert(environment.name.as_str()) {
+            return Err(error(
+                format!(
+                    "environment names must be unique and not empty: `{}`",
+                    environment.name
+                ),
+                span_of(&root, &at.clone().key("name")),
+            ));
+        }
+        check_rules(&environment.rules, at.clone().key("rules"))?;
+        for (j, glob) in environment.files.iter().enumerate() {
+            if let Err(e) = globset::Glob::new(glob) {
+                return Err(error(
+                    format!("invalid glob `{glob}`: {e}"),
+                    span_of(&root, &at.clone().key("files").index(j)),
+                ));
+            }
+        }
+        for (j, version) in environment.kubernetes_versions.iter().enumerate() {
+            if let Err(message) = crate::schema::parse_target(version) {
+                let path = at.clone().key("kubernetes-versions").index(j);
+                return Err(error(message, span_of(&root, &path)));
+            }
+        }
+    }
     for (j, location) in config.schema_locations.iter().enumerate() {
         if let Err(message) = crate::schema::catalog::Catalog::parse(location) {
             let path = FieldPath::root().key("schema-locations").index(j);
@@ -407,6 +488,30 @@ mod tests {
         let (line, message) = error_line("kubernetes-versions:\n  - \"1.37\"\n  - \"1.20\"\n");
         assert_eq!(line, 3);
         assert!(message.contains("1.20 is not bundled"), "{message}");
+    }
+
+    #[test]
+    fn environments_parse_and_are_checked() {
+        let c = parse_text(
+            "environments:\n  - name: production\n    files: [\"infra/production/**\"]\n    kubernetes-versions: [\"1.35\"]\n    rules: {latest-image-tag: error}\n    context: prod\n    helm-values: [values-production.yaml]\nrender:\n  kustomize: kubectl\n",
+        )
+        .expect("valid");
+        assert_eq!(c.environments[0].name, "production");
+        assert_eq!(c.environments[0].context.as_deref(), Some("prod"));
+        assert_eq!(c.render.kustomize.as_deref(), Some("kubectl"));
+        let (line, message) = error_line(
+            "environments:\n  - name: dev\n    files: [a]\n  - name: dev\n    files: [b]\n",
+        );
+        assert_eq!(line, 4);
+        assert!(message.contains("unique"), "{message}");
+        let (line, message) = error_line(
+            "environments:\n  - name: dev\n    files: [a]\n    rules: {latest-tag: error}\n",
+        );
+        assert_eq!(line, 4);
+        assert!(message.contains("unknown rule"), "{message}");
+        let (line, _) =
+            error_line("environments:\n  - name: dev\n    files: [a]\n    cluster: x\n");
+        assert_eq!(line, 4);
     }
 
     #[test]

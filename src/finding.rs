@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::source::{SourceFile, Span};
@@ -82,6 +83,23 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// How to fix it.
     pub help: Option<String>,
+    /// For a finding on rendered output (a Kustomize overlay, a Helm chart): what it was
+    /// rendered from. Its location has been mapped back to the repository file.
+    pub rendered: Option<Arc<RenderedFrom>>,
+    /// The environment (config `environments:`) the finding belongs to.
+    pub environment: Option<String>,
+}
+
+/// What a finding on rendered output was rendered from.
+#[derive(Debug)]
+pub struct RenderedFrom {
+    /// The rendered output's path, inside the overlay's (or chart's) directory: environments,
+    /// rule levels and policy parameters are decided by it, not by the file the finding points at.
+    pub path: PathBuf,
+    /// The overlay or chart as users name it (`infra/production`).
+    pub root: String,
+    /// `overlay` or `chart`.
+    pub what: &'static str,
 }
 
 impl Finding {
@@ -100,6 +118,17 @@ impl Finding {
             field: None,
             related: Vec::new(),
             help: None,
+            rendered: None,
+            environment: None,
+        }
+    }
+
+    /// The path that decides the finding's environment and configured level: the rendered
+    /// output it was found in, else its file.
+    pub fn level_path(&self) -> &Path {
+        match &self.rendered {
+            Some(r) => &r.path,
+            None => &self.location.file.path,
         }
     }
 

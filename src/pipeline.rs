@@ -78,6 +78,7 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
     }
 
     let mut findings = suppress::apply(findings, &files, settings);
+    name_environments(&mut findings, settings);
     redact_secrets(&mut findings, &files);
     finding::sort_findings(&mut findings);
 
@@ -181,6 +182,18 @@ fn change_summary(changes: &ChangedFiles) -> ChangeSummary {
         renamed: changes.renamed.clone(),
         base_policies: !changes.trust_head_policies,
         notes: changes.notes.clone(),
+    }
+}
+
+/// Every finding names its environment, when the config names environments.
+fn name_environments(findings: &mut [Finding], settings: &Settings) {
+    if settings.environments.is_empty() {
+        return;
+    }
+    for finding in findings {
+        finding.environment = settings
+            .environment(finding.level_path())
+            .map(|e| e.name.clone());
     }
 }
 

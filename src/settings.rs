@@ -55,6 +55,56 @@ pub struct Settings {
     pub policy_contexts: PolicyContexts,
     /// Changed mode: the files a change touches. `None`: `paths` are checked as they are.
     pub changes: Option<ChangedFiles>,
+    /// Named environments, first match wins (config `environments:`).
+    pub environments: Vec<Environment>,
+}
+
+/// An environment from the config file, resolved: which files (and rendered overlays) are in it
+/// and what they are held to.
+#[derive(Debug)]
+pub struct Environment {
+    pub name: String,
+    globs: GlobSet,
+    /// Target versions; empty: the run's (`--kubernetes-version` on the command line wins).
+    pub versions: Vec<crate::schema::KubeVersion>,
+    rules: Vec<(String, RuleLevel)>,
+    parameters: BTreeMap<String, serde_json::Value>,
+    /// The kubeconfig context for this environment's dry-run.
+    pub context: Option<String>,
+    /// The kubeconfig file for this environment's dry-run (absolute).
+    pub kubeconfig: Option<PathBuf>,
+    /// Helm values files, relative to a chart's directory.
+    pub helm_values: Vec<String>,
+}
+
+impl Environment {
+    fn resolve(
+        environment: config::Environment,
+        base: &Path,
+        cli_versions: bool,
+    ) -> Result<Environment, Error> {
+        let mut versions = if cli_versions {
+            Vec::new()
+        } else {
+            environment
+                .kubernetes_versions
+                .iter()
+                .map(|t| crate::schema::parse_target(t).map_err(Error::Usage))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        versions.sort();
+        versions.dedup();
+        Ok(Environment {
+            globs: glob_set(&environment.files)?,
+            name: environment.name,
+            versions,
+            rules: environment.rules.into_iter().collect(),
+            parameters: environment.policy_parameters,
+            context: environment.context,
+            kubeconfig: environment.kubeconfig.map(|k| base.join(k)),
+            helm_values: environment.helm_values,
+        })
+    }
 }
 
 /// Changed mode, decided: what the change touches under the PATHs, and where its policies
@@ -223,6 +273,11 @@ impl Settings {
                 })
                 .collect::<Result<_, Error>>()?,
         };
+        let environments = file
+            .environments
+            .into_iter()
+            .map(|e| Environment::resolve(e, &base, !args.kubernetes_version.is_empty()))
+            .collect::<Result<Vec<_>, Error>>()?;
         let rules = RuleLevels {
             global: file.rules.into_iter().collect(),
             overrides: file
@@ -254,6 +309,7 @@ impl Settings {
             policy,
             policy_contexts,
             changes,
+            environments,
         })
     }
 
@@ -277,6 +333,46 @@ impl Settings {
             policy: PolicySettings::default(),
             policy_contexts: PolicyContexts::default(),
             changes: None,
+            environments: Vec::new(),
+        }
+    }
+
+    /// The environment of a file, or of a rendered overlay or chart (pass the path of its
+    /// rendered output, which lies in the overlay's directory): the first whose globs match.
+    pub fn environment(&self, path: &Path) -> Option<&Environment> {
+        if self.environments.is_empty() {
+            return None;
+        }
+        let absolute = crate::discover::absolute(path);
+        let relative = self.relative(&absolute);
+        self.environments
+            .iter()
+            .find(|e| e.globs.is_match(relative))
+    }
+
+    /// The Kubernetes versions a file is checked against: its environment's, else the run's.
+    pub fn kubernetes_versions(&self, path: &Path) -> &[crate::schema::KubeVersion] {
+        match self.environment(path) {
+            Some(e) if !e.versions.is_empty() => &e.versions,
+            _ => &self.schema.versions,
+        }
+    }
+
+    /// The severity a finding ends with at `path` (its file, or for a finding on rendered
+    /// output, the rendered overlay's path): the configured levels, then its environment's;
+    /// `None` when the rule is off there.
+    pub fn severity(&self, rule: &str, severity: Severity, path: &Path) -> Option<Severity> {
+        let absolute = crate::discover::absolute(path);
+        let severity = self.rules.apply(rule, severity, self.relative(&absolute))?;
+        match self
+            .environment(&absolute)
+            .and_then(|e| lookup(&e.rules, rule))
+        {
+            None => Some(severity),
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::Info) => Some(Severity::Info),
+            Some(RuleLevel::Warning) => Some(Severity::Warning),
+            Some(RuleLevel::Error) => Some(Severity::Error),
         }
     }
 
@@ -305,6 +401,19 @@ impl Settings {
                     environment = env.clone();
                 }
             }
+        }
+        if let Some(env) = self.environment(&absolute) {
+            for (id, value) in &env.parameters {
+                match (parameters.get_mut(id), value) {
+                    (Some(serde_json::Value::Object(base)), serde_json::Value::Object(more)) => {
+                        base.extend(more.clone());
+                    }
+                    _ => {
+                        parameters.insert(id.clone(), value.clone());
+                    }
+                }
+            }
+            environment = Some(env.name.clone());
         }
         PolicyContext {
             parameters,

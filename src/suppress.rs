@@ -82,10 +82,7 @@ pub fn apply(findings: Vec<Finding>, files: &[ParsedFile], settings: &Settings) 
     });
     kept.chain(meta_findings)
         .filter_map(|mut f| {
-            let absolute = crate::discover::absolute(&f.location.file.path);
-            f.severity = settings
-                .rules
-                .apply(&f.rule, f.severity, settings.relative(&absolute))?;
+            f.severity = settings.severity(&f.rule, f.severity, f.level_path())?;
             Some(f)
         })
         .collect()

@@ -14,6 +14,10 @@
 //! In changed mode `summary` also holds `changes`: `{"base": "origin/main", "baseCommit": "…",
 //! "changedFiles": 3, "deleted": ["a.yaml"], "renamed": [{"from": "…", "to": "…"}],
 //! "policies": "base" | "head", "nothingToCheck": false}`. Other runs do not have the key.
+//!
+//! A finding also has `environment` when the config names environments, and `renderedFrom`
+//! (`infra/production`) when it was found in a rendered Kustomize overlay or Helm chart; its
+//! location is then the repository file the field comes from.
 
 use serde::Serialize;
 
@@ -78,6 +82,12 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     location: JsonLocation<'a>,
     related: Vec<JsonRelated<'a>>,
+    /// The environment (config `environments:`); only when environments are configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<&'a str>,
+    /// The overlay or chart a finding on rendered output was rendered from.
+    #[serde(rename = "renderedFrom", skip_serializing_if = "Option::is_none")]
+    rendered_from: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -174,6 +184,8 @@ pub fn render(report: &Report<'_>) -> String {
                         location: location(&r.location, None),
                     })
                     .collect(),
+                environment: f.environment.as_deref(),
+                rendered_from: f.rendered.as_ref().map(|r| r.root.as_str()),
             })
             .collect(),
     };

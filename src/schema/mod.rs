@@ -123,7 +123,9 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
         .collect();
     let findings: Vec<Finding> = objects
         .par_iter()
-        .flat_map_iter(|object| stage.check_object(object))
+        .flat_map_iter(|object| {
+            stage.check_object(object, settings.kubernetes_versions(&object.source.path))
+        })
         .collect();
     once_per_kind_and_file(findings)
 }
@@ -187,13 +189,13 @@ fn load_crd_paths(paths: &[PathBuf], settings: &Settings) -> Vec<ParsedFile> {
 }
 
 impl Stage<'_> {
-    fn check_object(&self, object: &Object) -> Vec<Finding> {
+    /// Checks one object against `versions` (its environment's, else the run's).
+    fn check_object(&self, object: &Object, versions: &[KubeVersion]) -> Vec<Finding> {
         let (Some(api_version), Some(kind)) = (object.api_version(), object.kind()) else {
             return Vec::new();
         };
         let group = object.group();
         let version = api_version.rsplit('/').next().unwrap_or(api_version);
-        let versions = &self.settings.versions;
         let mut out: Vec<Versioned> = Vec::new();
 
         let built_in = versions.iter().any(|v| {
