@@ -29,6 +29,8 @@ Examples:
                                               ...compared with another base, under infra/ only
   gitops-lint --staged                        check what is staged (a pre-commit hook)
   gitops-lint --changed --worktree            ...plus uncommitted and untracked files
+  gitops-lint --no-render infra/              check overlays' files as plain manifests
+  gitops-lint --kustomize kubectl infra/      render overlays with `kubectl kustomize`
   gitops-lint rules                           list every rule
   gitops-lint explain duplicate-key           a rule's documentation
 
@@ -169,6 +171,42 @@ pub struct Args {
     /// policy. Example: `gitops-lint --changed --trust-head-policies`
     #[arg(long, help_heading = "Changed mode (pull requests, pre-commit)")]
     pub trust_head_policies: bool,
+
+    /// Do not render Kustomize roots and Helm charts: check their files as plain manifests.
+    /// Example: `gitops-lint --no-render infra/`
+    #[arg(long, help_heading = "Rendering (Kustomize, Helm)")]
+    pub no_render: bool,
+
+    /// The Kustomize renderer: `kustomize`, `kubectl` or a path to either [default: whichever
+    /// is on PATH, kustomize first]. Example: `--kustomize kubectl`
+    #[arg(
+        long,
+        value_name = "PROGRAM",
+        help_heading = "Rendering (Kustomize, Helm)"
+    )]
+    pub kustomize: Option<String>,
+
+    /// The Helm binary for `helm template` [default: helm on PATH].
+    /// Example: `--helm /usr/local/bin/helm`
+    #[arg(
+        long,
+        value_name = "PROGRAM",
+        help_heading = "Rendering (Kustomize, Helm)"
+    )]
+    pub helm: Option<String>,
+
+    /// Where renders are cached, keyed by the content of every file they read [default:
+    /// .git/gitops-lint/render-cache]. Example: `--cache-dir ~/.cache/gitops-lint`
+    #[arg(long, value_name = "DIR", help_heading = "Rendering (Kustomize, Helm)")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Render without reading or writing the render cache.
+    #[arg(
+        long,
+        conflicts_with = "cache_dir",
+        help_heading = "Rendering (Kustomize, Helm)"
+    )]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]

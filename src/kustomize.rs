@@ -43,7 +43,7 @@ pub fn mark_inputs(files: &mut [ParsedFile], context: &[ParsedFile]) {
 }
 
 /// Paths a kustomization reads that are not resources.
-fn input_references(kustomization: &Value) -> Vec<String> {
+pub(crate) fn input_references(kustomization: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let strings = |v: Option<&Value>| -> Vec<String> {
         match v {

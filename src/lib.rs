@@ -17,6 +17,7 @@ pub mod manifest;
 pub mod parse;
 pub mod pipeline;
 pub mod policy;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -4,7 +4,7 @@
 //! the position the loader reports. A file that is not a manifest at all (binary, too large, a
 //! Helm template) gives at most one finding or one skip note.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::discover::{
@@ -100,12 +100,34 @@ pub fn parse_file(candidate: &Candidate, settings: &Settings) -> Parsed {
     {
         return skip();
     }
+    Parsed::File(from_stream(
+        path.clone(),
+        text,
+        stream,
+        candidate.role,
+        settings,
+    ))
+}
+
+/// Parses text that did not come from a file of its own (a renderer's output); `path` names it.
+pub fn parse_text(path: PathBuf, text: String, role: FileRole, settings: &Settings) -> ParsedFile {
+    let stream = yaml::parse(&text, &settings.limits);
+    from_stream(path, text, stream, role, settings)
+}
+
+fn from_stream(
+    path: PathBuf,
+    text: String,
+    stream: yaml::Stream,
+    role: FileRole,
+    settings: &Settings,
+) -> ParsedFile {
     let secret_spans: Vec<_> = stream
         .documents
         .iter()
         .flat_map(crate::secrets::value_spans)
         .collect();
-    let mut source = SourceFile::new(path.clone(), text);
+    let mut source = SourceFile::new(path, text);
     if !secret_spans.is_empty() {
         let masked = crate::secrets::mask(&source.text, &secret_spans);
         source = source.with_masked(masked);
@@ -128,13 +150,13 @@ pub fn parse_file(candidate: &Candidate, settings: &Settings) -> Parsed {
         .enumerate()
         .flat_map(|(i, d)| Object::from_document(&source, i, d))
         .collect();
-    Parsed::File(ParsedFile {
+    ParsedFile {
         source,
-        role: candidate.role,
+        role,
         objects,
         documents,
         findings,
-    })
+    }
 }
 
 /// Bytes → text, or where and why it is not UTF-8 text.

@@ -1,8 +1,12 @@
 //! The pipeline, top to bottom in one function:
 //!
 //! ```text
-//! settings ─► discover ─► parse (spans) ─► object rules ─► schema ─► policies ─► suppress ─► report ─► exit code
+//! settings ─► discover ─► parse (spans) ─► render ─► object rules ─► schema ─► policies ─► map back ─► suppress ─► report ─► exit code
 //! ```
+//!
+//! The render stage turns Kustomize overlays and Helm charts into the objects CD applies; the
+//! checks run on those instead of the files they cover, and `render::origin::map_back` puts
+//! each finding back on the repository file and line the field comes from.
 //!
 //! API-server rules and the dry-run slot in beside them; each stage takes the parsed files and
 //! returns findings. In changed mode discovery selects the changed files, changed policy files
@@ -20,7 +24,7 @@ use crate::parse::{self, Parsed, ParsedFile};
 use crate::policy::changed::Gate;
 use crate::report::{self, ChangeSummary, CheckedObject, Format, HumanOptions, Report, Summary};
 use crate::settings::{ChangedFiles, Settings};
-use crate::{check, kustomize, policy, schema, suppress};
+use crate::{check, kustomize, policy, render, schema, suppress};
 
 /// What a run found, before rendering.
 pub struct Outcome {
@@ -56,14 +60,36 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         .iter_mut()
         .flat_map(|f| std::mem::take(&mut f.findings))
         .collect();
-    // A change that touches no manifest: nothing to check, so no schema or policy is loaded.
-    let nothing_to_check = files.is_empty() && settings.changes.is_some();
-    if !nothing_to_check {
-        findings.extend(check::run(&files));
-        findings.extend(schema::check(&files, settings));
-        schema::absorb_yaml_warnings(&mut findings);
-        findings.extend(policy::check(&files, settings));
+    // Kustomize overlays and Helm charts become the objects CD applies; the files they cover
+    // are checked through them.
+    let mut rendered = render::render(&files, settings);
+    findings.append(&mut rendered.findings);
+    let repository_files = files.len();
+    let documents = files.iter().map(|f| f.documents).sum();
+    let checked_objects = checked_objects(&files);
+    let (mut checked, covered): (Vec<ParsedFile>, Vec<ParsedFile>) =
+        files.into_iter().partition(|f| {
+            !(f.role == FileRole::Manifest
+                && rendered
+                    .covered
+                    .contains(&discover::absolute(&f.source.path)))
+        });
+    for file in &mut rendered.files {
+        findings.append(&mut file.findings);
     }
+    checked.append(&mut rendered.files);
+    // A change that touches no manifest: nothing to check, so no schema or policy is loaded.
+    let nothing_to_check = checked.is_empty() && covered.is_empty() && settings.changes.is_some();
+    if !nothing_to_check {
+        findings.extend(check::run(&checked));
+        findings.extend(schema::check(&checked, settings));
+        schema::absorb_yaml_warnings(&mut findings);
+        findings.extend(policy::check(&checked, settings));
+    }
+    let mut files = checked;
+    files.extend(covered);
+    files.append(&mut rendered.context);
+    let mut findings = render::origin::map_back(findings, &rendered, &files);
     if let Some(changes) = &settings.changes {
         let gate = Gate {
             base_commit: changes.short_commit(),
@@ -77,16 +103,16 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         ));
     }
 
-    let mut findings = suppress::apply(findings, &files, settings);
+    let mut findings = suppress::apply(std::mem::take(&mut findings), &files, settings);
     name_environments(&mut findings, settings);
     redact_secrets(&mut findings, &files);
     finding::sort_findings(&mut findings);
 
     skipped.sort();
     let summary = Summary {
-        files: files.len(),
-        documents: files.iter().map(|f| f.documents).sum(),
-        checked: checked_objects(&files),
+        files: repository_files,
+        documents,
+        checked: checked_objects,
         skipped,
         elapsed: started.elapsed(),
         changes: settings.changes.as_ref().map(change_summary),

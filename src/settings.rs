@@ -57,6 +57,20 @@ pub struct Settings {
     pub changes: Option<ChangedFiles>,
     /// Named environments, first match wins (config `environments:`).
     pub environments: Vec<Environment>,
+    /// Kustomize and Helm rendering.
+    pub render: RenderSettings,
+}
+
+/// How Kustomize roots and Helm charts are rendered.
+#[derive(Debug, Default)]
+pub struct RenderSettings {
+    pub enabled: bool,
+    /// The Kustomize renderer setting (`auto`, a name or a path); `None`: auto.
+    pub kustomize: Option<String>,
+    /// The Helm setting; `None`: `helm` on PATH.
+    pub helm: Option<String>,
+    /// Where renders are cached; `None`: not cached.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// An environment from the config file, resolved: which files (and rendered overlays) are in it
@@ -129,8 +143,11 @@ pub struct ChangedFiles {
     pub policy_files: Vec<ChangedPolicyFile>,
     /// `--trust-head-policies`: policies and configuration came from the working tree.
     pub trust_head_policies: bool,
-    /// The repository's kustomization files, so that changed patches are known as patches.
+    /// The repository's kustomization files, so that changed patches are known as patches and
+    /// the overlays a change reaches are rendered.
     pub kustomizations: Vec<PathBuf>,
+    /// The repository's Helm charts (`Chart.yaml` files).
+    pub charts: Vec<PathBuf>,
     /// How the run was set up, for the summary (a config file the base commit does not have…).
     pub notes: Vec<String>,
 }
@@ -273,6 +290,19 @@ impl Settings {
                 })
                 .collect::<Result<_, Error>>()?,
         };
+        let render = RenderSettings {
+            enabled: !args.no_render && file.render.enabled.unwrap_or(true),
+            kustomize: args.kustomize.clone().or(file.render.kustomize.clone()),
+            helm: args.helm.clone().or(file.render.helm.clone()),
+            cache_dir: if args.no_cache {
+                None
+            } else {
+                args.cache_dir
+                    .clone()
+                    .or_else(|| file.render.cache_dir.as_ref().map(|d| base.join(d)))
+                    .or_else(|| crate::render::default_cache_dir(&paths[0]))
+            },
+        };
         let environments = file
             .environments
             .into_iter()
@@ -310,6 +340,7 @@ impl Settings {
             policy_contexts,
             changes,
             environments,
+            render,
         })
     }
 
@@ -334,6 +365,7 @@ impl Settings {
             policy_contexts: PolicyContexts::default(),
             changes: None,
             environments: Vec::new(),
+            render: RenderSettings::default(),
         }
     }
 
@@ -718,10 +750,19 @@ impl Git {
                 loaded: is_config || is_data || in_policy_dir,
             });
         }
-        if !out.files.is_empty() {
+        if !out.files.is_empty() || !out.deleted.is_empty() {
             out.kustomizations = self
                 .repo
                 .tracked_files_named(crate::discover::KUSTOMIZATION_NAMES)?
+                .into_iter()
+                .map(|p| workdir.join(p))
+                .filter(|p| p.is_file())
+                .collect();
+        }
+        if !out.files.is_empty() || !out.deleted.is_empty() {
+            out.charts = self
+                .repo
+                .tracked_files_named(&["Chart.yaml"])?
                 .into_iter()
                 .map(|p| workdir.join(p))
                 .filter(|p| p.is_file())

@@ -1,6 +1,7 @@
 //! False-positive audit over the real-world GitOps trees in `../shared/corpus` (or
-//! `$GITOPS_LINT_SHARED/corpus`): gitops-lint runs over each tree with
-//! `--format json --no-config --no-bundled-policies` from the corpus directory, and the set of findings
+//! `$GITOPS_LINT_SHARED/corpus`): gitops-lint runs over each tree with `--format json
+//! --no-config --no-bundled-policies --no-render` from the corpus directory (plain files; the
+//! render tests cover overlays), and the set of findings
 //! (`file:line:col rule-id message`) must equal `tests/corpus/expected-findings.txt`.
 //!
 //! Every line of the expectation file carries `  # reason: …`, why the finding is true. Known
@@ -74,6 +75,7 @@ fn findings_of(corpus: &Path, tree: &str) -> Vec<String> {
             "json",
             "--no-config",
             "--no-bundled-policies",
+            "--no-render",
             tree,
         ])
         .current_dir(corpus)

@@ -28,6 +28,7 @@ pub enum Family {
     Object,
     Schema,
     Policy,
+    Render,
     Suppression,
 }
 
@@ -39,6 +40,7 @@ impl Family {
             Family::Object => "object",
             Family::Schema => "schema",
             Family::Policy => "policy",
+            Family::Render => "render",
             Family::Suppression => "suppression",
         }
     }
@@ -96,6 +98,8 @@ pub mod nesting_limit;
 pub mod not_kubernetes_object;
 pub mod policy_error;
 pub mod removed_api_version;
+pub mod render_failed;
+pub mod renderer_unavailable;
 pub mod suppression_without_reason;
 pub mod unknown_field;
 pub mod unknown_kind;
@@ -133,6 +137,8 @@ pub const ALL: &[Rule] = &[
     invalid_schema::RULE,
     policy_error::RULE,
     changed_policy::RULE,
+    render_failed::RULE,
+    renderer_unavailable::RULE,
     suppression_without_reason::RULE,
     invalid_suppression::RULE,
 ];
