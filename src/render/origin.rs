@@ -631,6 +631,11 @@ fn set_by_patch_file(
                 }
                 let op_path = FieldPath::parse(pointer).normalized(&rendered.value);
                 let wanted = path.clone().normalized(&rendered.value);
+                if let Some(found) = appended_item(&op_path, &wanted, &rendered.value, operation) {
+                    let mut at = FieldPath::root().index(i).key("value");
+                    at.0.extend(found);
+                    return Some((object.location(&at), Some(object.reference)));
+                }
                 if let Some(rest) = strip_prefix(&wanted, &op_path) {
                     let mut at = FieldPath::root().index(i).key("value");
                     at.0.extend(rest);
@@ -650,6 +655,47 @@ fn set_by_patch_file(
         }
     }
     None
+}
+
+/// An `add` to `/list/-` appends: when `wanted` is inside the rendered item that has the
+/// operation value's merge key, the rest of the path inside the value.
+fn appended_item(
+    op_path: &FieldPath,
+    wanted: &FieldPath,
+    rendered: &Value,
+    operation: &Value,
+) -> Option<Vec<Segment>> {
+    let (last, parent) = op_path.segments().split_last()?;
+    if !matches!(last, Segment::Key(k) if k == "-") {
+        return None;
+    }
+    let rest = strip_prefix(wanted, &FieldPath(parent.to_vec()))?;
+    let (first, inner) = rest.split_first()?;
+    let index = match first {
+        Segment::Index(i) => *i,
+        Segment::Key(k) => k.parse().ok()?,
+    };
+    let mut list_path = parent.to_vec();
+    list_path.push(Segment::Index(index));
+    let item = value_at(rendered, &list_path)?;
+    let value = operation.get("value")?;
+    let (key, expected) = merge_key(item)?;
+    if value.get(key) != Some(expected) {
+        return None;
+    }
+    Some(translate(&FieldPath(inner.to_vec()), item, value).0)
+}
+
+fn value_at<'a>(value: &'a Value, segments: &[Segment]) -> Option<&'a Value> {
+    let mut current = value;
+    for segment in segments {
+        current = match (segment, current) {
+            (Segment::Index(i), _) => current.get(*i)?,
+            (Segment::Key(k), Value::Array(items)) => items.get(k.parse::<usize>().ok()?)?,
+            (Segment::Key(k), _) => current.get(k)?,
+        };
+    }
+    Some(current)
 }
 
 fn strip_prefix(path: &FieldPath, prefix: &FieldPath) -> Option<Vec<Segment>> {
@@ -730,17 +776,7 @@ fn merge_key(item: &Value) -> Option<(&'static str, &Value)> {
 }
 
 fn rendered_str<'a>(value: &'a Value, path: &FieldPath) -> Option<&'a str> {
-    let mut current = value;
-    for segment in path.segments() {
-        current = match segment {
-            Segment::Key(k) => match current {
-                Value::Array(items) => items.get(k.parse::<usize>().ok()?)?,
-                _ => current.get(k)?,
-            },
-            Segment::Index(i) => current.get(*i)?,
-        };
-    }
-    current.as_str()
+    value_at(value, path.segments())?.as_str()
 }
 
 /// `registry/name:tag@digest` → `registry/name`.

@@ -174,12 +174,16 @@ fn kustomize(renderer: &Renderer, root: &Root) -> Result<String, RenderFailure> 
         });
     let _ = std::fs::remove_dir_all(&wrapper);
     result.map_err(|mut f| {
-        // The wrapper's relative path to the root means nothing to the user.
+        // The wrapper means nothing to the user: drop the error layers it adds, and name the
+        // root as the user does.
         let shown = crate::source::display_name(&root.dir);
-        f.message = f
-            .message
-            .replace(&relative.to_string_lossy().into_owned(), &shown)
-            .replace(&wrapper.to_string_lossy().into_owned(), "(render)");
+        let relative = relative.to_string_lossy().into_owned();
+        let mut message = f.message.replace(&relative, &shown);
+        let layer = format!("recursed accumulation of path '{}': ", root.dir.display());
+        if let Some(i) = message.find(&layer) {
+            message = message[i + layer.len()..].to_string();
+        }
+        f.message = clean_message(&message.replace(&wrapper.to_string_lossy().into_owned(), "(render)"));
         f
     })
 }
@@ -198,7 +202,10 @@ fn helm(renderer: &Renderer, job: &Job<'_>) -> Result<String, RenderFailure> {
     for values in &job.values {
         command.arg("--values").arg(values);
     }
-    run(command, renderer)
+    run(command, renderer).map_err(|mut f| {
+        f.message = clean_message(&f.message);
+        f
+    })
 }
 
 /// Runs a renderer with a time limit; stdout is the output, stderr the failure's message.
@@ -247,7 +254,7 @@ fn run(mut command: Command, renderer: &Renderer) -> Result<String, RenderFailur
     let err = err_reader.join().unwrap_or_default();
     let status = status.map_err(|message| RenderFailure { message })?;
     if !status.success() {
-        let message = clean_message(&String::from_utf8_lossy(&err));
+        let message = String::from_utf8_lossy(&err).into_owned();
         return Err(RenderFailure {
             message: if message.is_empty() {
                 format!("{} exited with {status}", renderer.describe())
