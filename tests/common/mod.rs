@@ -2,6 +2,8 @@
 //! notice), and splitting the upstream suites' shell command lines.
 #![allow(dead_code)]
 
+pub mod repo;
+
 use std::path::{Path, PathBuf};
 
 /// The shared directory (`GITOPS_LINT_SHARED`, else `../shared` beside the crate), or `None`
