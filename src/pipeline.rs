@@ -22,7 +22,9 @@ use crate::error::Error;
 use crate::finding::{self, Finding};
 use crate::parse::{self, Parsed, ParsedFile};
 use crate::policy::changed::Gate;
-use crate::report::{self, ChangeSummary, CheckedObject, Format, HumanOptions, Report, Summary};
+use crate::report::{
+    self, ChangeSummary, CheckedObject, Format, HumanOptions, RenderSummary, Report, Summary,
+};
 use crate::settings::{ChangedFiles, Settings};
 use crate::{check, kustomize, policy, render, schema, suppress};
 
@@ -116,6 +118,11 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         skipped,
         elapsed: started.elapsed(),
         changes: settings.changes.as_ref().map(change_summary),
+        renders: RenderSummary {
+            selected: rendered.selected,
+            rendered: rendered.rendered,
+            cached: rendered.cached,
+        },
     };
     Ok(Outcome { findings, summary })
 }

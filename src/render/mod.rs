@@ -57,8 +57,12 @@ pub struct Rendered {
     pub context: Vec<ParsedFile>,
     /// Render failures and missing renderers.
     pub findings: Vec<Finding>,
+    /// Roots selected for rendering, rendered or not.
+    pub selected: usize,
     /// Roots rendered (including from the cache).
     pub rendered: usize,
+    /// Renders that came from the cache.
+    pub cached: usize,
 }
 
 /// One rendered root.
@@ -99,7 +103,10 @@ pub fn render(files: &[ParsedFile], settings: &Settings) -> Rendered {
     }
     let kustomize = Renderer::kustomize(settings.render.kustomize.as_deref());
     let helm = Renderer::helm(settings.render.helm.as_deref());
-    let mut out = Rendered::default();
+    let mut out = Rendered {
+        selected: roots.len(),
+        ..Rendered::default()
+    };
     let mut jobs: Vec<(Job<'_>, &Renderer, Option<String>)> = Vec::new();
     for root in &roots {
         let renderer = match root.kind {
@@ -126,8 +133,9 @@ pub fn render(files: &[ParsedFile], settings: &Settings) -> Rendered {
     let mut failed: HashSet<PathBuf> = HashSet::new();
     for (job, environment, result) in results {
         match result {
-            Ok(text) => {
+            Ok((text, cached)) => {
                 out.rendered += 1;
+                out.cached += usize::from(cached);
                 let (file, output) = output(job, environment.as_deref(), text, settings);
                 out.files.push(file);
                 out.outputs.push(output);

@@ -120,17 +120,18 @@ pub struct Job<'a> {
     pub values: Vec<PathBuf>,
 }
 
-/// Renders a job, through the cache when there is one. Returns the output text.
+/// Renders a job, through the cache when there is one. Returns the output text, and whether
+/// it came from the cache.
 pub fn render(
     renderer: &Renderer,
     job: &Job<'_>,
     cache: Option<&Path>,
-) -> Result<String, RenderFailure> {
+) -> Result<(String, bool), RenderFailure> {
     let key = cache.map(|dir| (dir, cache_key(renderer, job)));
     if let Some((dir, key)) = &key
         && let Ok(text) = std::fs::read_to_string(dir.join(format!("{key}.yaml")))
     {
-        return Ok(text);
+        return Ok((text, true));
     }
     let output = match job.root.kind {
         RootKind::Kustomize => kustomize(renderer, job.root),
@@ -145,7 +146,7 @@ pub fn render(
             }
         }
     }
-    Ok(output)
+    Ok((output, false))
 }
 
 static WRAPPERS: AtomicUsize = AtomicUsize::new(0);
@@ -183,7 +184,8 @@ fn kustomize(renderer: &Renderer, root: &Root) -> Result<String, RenderFailure> 
         if let Some(i) = message.find(&layer) {
             message = message[i + layer.len()..].to_string();
         }
-        f.message = clean_message(&message.replace(&wrapper.to_string_lossy().into_owned(), "(render)"));
+        f.message =
+            clean_message(&message.replace(&wrapper.to_string_lossy().into_owned(), "(render)"));
         f
     })
 }

@@ -102,6 +102,12 @@ pub fn summary_line(report: &Report<'_>) -> String {
             s.elapsed.as_millis()
         ));
     }
+    if s.renders.selected > 0 {
+        line.push_str(&format!(
+            "note: rendered {} of {} Kustomize overlays and Helm charts, {} from the cache\n",
+            s.renders.rendered, s.renders.selected, s.renders.cached
+        ));
+    }
     let templates = s
         .skipped
         .iter()

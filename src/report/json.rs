@@ -15,6 +15,9 @@
 //! "changedFiles": 3, "deleted": ["a.yaml"], "renamed": [{"from": "…", "to": "…"}],
 //! "policies": "base" | "head", "nothingToCheck": false}`. Other runs do not have the key.
 //!
+//! `summary.renders` (`{"selected": 3, "rendered": 3, "cached": 2}`) is there only when the run
+//! rendered Kustomize overlays or Helm charts.
+//!
 //! A finding also has `environment` when the config names environments, and `renderedFrom`
 //! (`infra/production`) when it was found in a rendered Kustomize overlay or Helm chart; its
 //! location is then the repository file the field comes from.
@@ -48,6 +51,16 @@ struct Summary<'a> {
     skipped: Vec<SkippedFile<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<Changes<'a>>,
+    /// Only when the run rendered Kustomize overlays or Helm charts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    renders: Option<Renders>,
+}
+
+#[derive(Serialize)]
+struct Renders {
+    selected: usize,
+    rendered: usize,
+    cached: usize,
 }
 
 #[derive(Serialize)]
@@ -146,6 +159,11 @@ pub fn render(report: &Report<'_>) -> String {
                     reason: s.reason.as_str(),
                 })
                 .collect(),
+            renders: (report.summary.renders.selected > 0).then_some(Renders {
+                selected: report.summary.renders.selected,
+                rendered: report.summary.renders.rendered,
+                cached: report.summary.renders.cached,
+            }),
             changes: report.summary.changes.as_ref().map(|c| Changes {
                 base: &c.base,
                 base_commit: &c.base_commit,

@@ -53,12 +53,22 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Changed mode: what the change was compared with.
     pub changes: Option<ChangeSummary>,
+    /// Kustomize overlays and Helm charts the run rendered.
+    pub renders: RenderSummary,
+}
+
+/// Roots the render stage selected, how many rendered, and how many came from the cache.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderSummary {
+    pub selected: usize,
+    pub rendered: usize,
+    pub cached: usize,
 }
 
 impl Summary {
-    /// Changed mode, and the change touches no manifest.
+    /// Changed mode, and the change touches no manifest and no overlay.
     pub fn nothing_to_check(&self) -> bool {
-        self.changes.is_some() && self.files == 0
+        self.changes.is_some() && self.files == 0 && self.renders.selected == 0
     }
 }
 

@@ -1,0 +1,566 @@
+//! Rendering end to end: Kustomize overlays built with the real `kubectl kustomize` (or
+//! `kustomize`), Helm charts through a `helm template` stand-in, in temporary git repositories
+//! laid out as GitOps repositories are (a base, dev/staging/production overlays), and the
+//! binary run as CI runs it. Tests that need a Kustomize renderer print a notice and pass where
+//! neither is on PATH.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::repo::{Repo, stderr};
+use serde_json::Value;
+
+const CONFIG: &str = "\
+environments:
+  - name: dev
+    files: [\"infra/dev/**\"]
+  - name: staging
+    files: [\"infra/staging/**\"]
+  - name: production
+    files: [\"infra/production/**\"]
+    rules:
+      missing-required-field: warning
+bundled-policies: false
+";
+
+const BASE_KUSTOMIZATION: &str = "\
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - deployment.yaml
+  - service.yaml
+";
+
+const DEPLOYMENT: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/example/web:1.0.0
+          ports:
+            - containerPort: 8080
+";
+
+const SERVICE: &str = "\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 8080
+";
+
+fn overlay(env: &str) -> String {
+    format!(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop-{env}\nresources:\n  - ../base\npatches:\n  - path: replicas.yaml\n"
+    )
+}
+
+fn replicas(count: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {count}\n"
+    )
+}
+
+/// A GitOps repository: a base, three overlays, and a plain manifest no overlay includes.
+fn gitops_repo() -> Repo {
+    let dev = overlay("dev");
+    let staging = overlay("staging");
+    let production = overlay("production");
+    let (one, two, three) = (replicas("1"), replicas("2"), replicas("3"));
+    Repo::new(&[
+        (".gitops-lint.yaml", CONFIG),
+        ("infra/base/kustomization.yaml", BASE_KUSTOMIZATION),
+        ("infra/base/deployment.yaml", DEPLOYMENT),
+        ("infra/base/service.yaml", SERVICE),
+        ("infra/dev/kustomization.yaml", &dev),
+        ("infra/dev/replicas.yaml", &one),
+        ("infra/staging/kustomization.yaml", &staging),
+        ("infra/staging/replicas.yaml", &two),
+        ("infra/production/kustomization.yaml", &production),
+        ("infra/production/replicas.yaml", &three),
+        (
+            "infra/standalone/configmap.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\ndata:\n  a: \"1\"\n",
+        ),
+    ])
+}
+
+fn kustomize_available() -> bool {
+    let found = ["kustomize", "kubectl"].iter().any(|p| on_path(p));
+    if !found {
+        println!("NOTICE: render test skipped: neither kustomize nor kubectl is on PATH");
+    }
+    found
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join(program).is_file()))
+}
+
+/// `(rule, file, line, environment, renderedFrom, severity)` of every finding.
+fn findings(report: &Value) -> Vec<(String, String, u64, String, String, String)> {
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let mut out: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                text(&f["rule"]),
+                text(&f["location"]["file"]),
+                f["location"]["line"].as_u64().unwrap(),
+                text(&f["environment"]),
+                text(&f["renderedFrom"]),
+                text(&f["severity"]),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn finding(
+    rule: &str,
+    file: &str,
+    line: u64,
+    environment: &str,
+    rendered_from: &str,
+    severity: &str,
+) -> (String, String, u64, String, String, String) {
+    (
+        rule.into(),
+        file.into(),
+        line,
+        environment.into(),
+        rendered_from.into(),
+        severity.into(),
+    )
+}
+
+/// A renderer that logs each call to `log` and runs the real one.
+fn logging_renderer(dir: &Path, log: &Path) -> PathBuf {
+    let script = dir.join("logging-kustomize");
+    let real = if on_path("kustomize") {
+        "kustomize build"
+    } else {
+        "kubectl kustomize"
+    };
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{}'\nshift\nexec {real} \"$@\"\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    make_executable(&script);
+    script
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+fn calls(log: &Path) -> usize {
+    std::fs::read_to_string(log)
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_defect_in_a_base_is_reported_once_per_environment_at_the_base_line() {
+    if !kustomize_available() {
+        return;
+    }
+    let repo = gitops_repo();
+    repo.git(&["checkout", "--quiet", "-b", "pr"]);
+    let broken = DEPLOYMENT.replace(
+        "      containers:\n",
+        "      containers:\n        - image: ghcr.io/example/sidecar:1.0\n",
+    );
+    repo.commit("add a sidecar", &[("infra/base/deployment.yaml", &broken)]);
+    let report = repo.json(&["--changed"]);
+    // The sidecar has no name (line 16): an error in dev and staging, a warning in production,
+    // whose environment turns the rule down.
+    assert_eq!(
+        findings(&report),
+        vec![
+            finding(
+                "missing-required-field",
+                "infra/base/deployment.yaml",
+                16,
+                "dev",
+                "infra/dev",
+                "error"
+            ),
+            finding(
+                "missing-required-field",
+                "infra/base/deployment.yaml",
+                16,
+                "production",
+                "infra/production",
+                "warning"
+            ),
+            finding(
+                "missing-required-field",
+                "infra/base/deployment.yaml",
+                16,
+                "staging",
+                "infra/staging",
+                "error"
+            ),
+        ],
+        "{report}"
+    );
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.ends_with("(rendered from overlay infra/production)")),
+        "{messages:?}"
+    );
+    // The base file is checked through the overlays only, not a fourth time on its own.
+    assert_eq!(report["summary"]["files"], 1);
+}
+
+#[test]
+fn a_changed_patch_renders_only_its_overlay_and_points_at_the_patch() {
+    if !kustomize_available() {
+        return;
+    }
+    let repo = gitops_repo();
+    let log = repo.root.join("../renders.log");
+    let renderer = logging_renderer(&repo.root.join(".."), &log);
+    repo.git(&["checkout", "--quiet", "-b", "pr"]);
+    repo.commit(
+        "quote the replicas",
+        &[("infra/production/replicas.yaml", &replicas("\"3\""))],
+    );
+    let report = repo.json(&["--changed", "--kustomize", renderer.to_str().unwrap()]);
+    assert_eq!(
+        findings(&report),
+        vec![finding(
+            "invalid-field-type",
+            "infra/production/replicas.yaml",
+            6,
+            "production",
+            "infra/production",
+            "error"
+        )],
+        "{report}"
+    );
+    assert_eq!(calls(&log), 1, "only the production overlay is rendered");
+}
+
+#[test]
+fn a_change_no_overlay_includes_is_checked_as_a_file_without_rendering() {
+    if !kustomize_available() {
+        return;
+    }
+    let repo = gitops_repo();
+    let log = repo.root.join("../renders.log");
+    let renderer = logging_renderer(&repo.root.join(".."), &log);
+    repo.git(&["checkout", "--quiet", "-b", "pr"]);
+    repo.commit(
+        "a duplicate key",
+        &[(
+            "infra/standalone/configmap.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\ndata:\n  a: \"1\"\n  a: \"2\"\n",
+        )],
+    );
+    let report = repo.json(&["--changed", "--kustomize", renderer.to_str().unwrap()]);
+    assert_eq!(
+        findings(&report),
+        vec![finding(
+            "duplicate-key",
+            "infra/standalone/configmap.yaml",
+            7,
+            "",
+            "",
+            "error"
+        )],
+        "{report}"
+    );
+    assert_eq!(calls(&log), 0);
+}
+
+#[test]
+fn renders_are_cached_by_the_content_of_every_input() {
+    if !kustomize_available() {
+        return;
+    }
+    let repo = gitops_repo();
+    let log = repo.root.join("../renders.log");
+    let renderer = logging_renderer(&repo.root.join(".."), &log);
+    let args = ["--kustomize", renderer.to_str().unwrap(), "infra"];
+    let first = repo.json(&args);
+    assert_eq!(calls(&log), 3, "three overlays: {first}");
+    assert!(
+        repo.root.join(".git/gitops-lint/render-cache").is_dir(),
+        "the cache lives in the repository's .git"
+    );
+    let second = repo.json(&args);
+    assert_eq!(
+        calls(&log),
+        3,
+        "a second run with no change renders nothing"
+    );
+    assert_eq!(findings(&first), findings(&second));
+    // A change to the base re-renders every overlay over it; one to a patch, only its overlay.
+    repo.write(
+        "infra/base/service.yaml",
+        &SERVICE.replace("port: 80", "port: 81"),
+    );
+    repo.json(&args);
+    assert_eq!(calls(&log), 6);
+    repo.write("infra/dev/replicas.yaml", &replicas("4"));
+    repo.json(&args);
+    assert_eq!(calls(&log), 7);
+    repo.json(&[
+        "--no-cache",
+        "--kustomize",
+        renderer.to_str().unwrap(),
+        "infra",
+    ]);
+    assert_eq!(calls(&log), 10, "--no-cache renders again");
+}
+
+#[test]
+fn deleting_a_resource_the_base_names_fails_every_overlay_at_that_entry() {
+    if !kustomize_available() {
+        return;
+    }
+    let repo = gitops_repo();
+    repo.git(&["checkout", "--quiet", "-b", "pr"]);
+    repo.git(&["rm", "--quiet", "infra/base/service.yaml"]);
+    repo.git(&["commit", "--quiet", "--message", "drop the service"]);
+    let report = repo.json(&["--changed"]);
+    let found = findings(&report);
+    assert_eq!(found.len(), 3, "{report}");
+    for (rule, file, line, _, _, severity) in &found {
+        assert_eq!(
+            (rule.as_str(), file.as_str(), *line, severity.as_str()),
+            ("render-failed", "infra/base/kustomization.yaml", 5, "error"),
+            "{report}"
+        );
+    }
+    let message = report["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("service.yaml"), "{message}");
+    assert!(
+        !message.contains("gitops-lint-render"),
+        "no wrapper paths: {message}"
+    );
+}
+
+#[test]
+fn a_missing_renderer_is_one_finding_per_overlay_and_files_are_still_checked() {
+    let repo = gitops_repo();
+    let broken = DEPLOYMENT.replace("  replicas: 2", "  replicas: \"2\"");
+    repo.write("infra/base/deployment.yaml", &broken);
+    let report = repo.json(&["--kustomize", "/nonexistent/kustomize", "infra"]);
+    let found = findings(&report);
+    let unavailable: Vec<_> = found
+        .iter()
+        .filter(|f| f.0 == "renderer-unavailable")
+        .map(|f| f.1.as_str())
+        .collect();
+    assert_eq!(
+        unavailable,
+        [
+            "infra/dev/kustomization.yaml",
+            "infra/production/kustomization.yaml",
+            "infra/staging/kustomization.yaml"
+        ],
+        "{report}"
+    );
+    assert!(
+        found.contains(&finding(
+            "invalid-field-type",
+            "infra/base/deployment.yaml",
+            6,
+            "",
+            "",
+            "error"
+        )),
+        "the base is checked as a plain file: {report}"
+    );
+}
+
+/// A `helm template` stand-in: prints a chart's rendering as Helm does (`# Source:` comments),
+/// and the values files it was given.
+const FAKE_HELM: &str = r#"#!/bin/sh
+values=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --values) values="$values $(basename "$2")"; shift 2;;
+    *) shift;;
+  esac
+done
+cat <<EOF
+---
+# Source: web/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  annotations:
+    values: "$values"
+spec:
+  ports:
+    - port: 80
+---
+# Source: web/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: two
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/example/web:1.0.0
+EOF
+"#;
+
+const DEPLOYMENT_TEMPLATE: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicas }}
+  selector:
+    matchLabels:
+      app: {{ .Release.Name }}
+";
+
+#[test]
+fn helm_charts_render_per_environment_and_findings_point_at_the_template() {
+    let repo = Repo::new(&[
+        (
+            ".gitops-lint.yaml",
+            "environments:\n  - name: production\n    files: [\"charts/**\"]\n    helm-values: [values-production.yaml]\nbundled-policies: false\n",
+        ),
+        (
+            "charts/web/Chart.yaml",
+            "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+        ),
+        ("charts/web/values.yaml", "replicas: 2\n"),
+        ("charts/web/values-production.yaml", "replicas: 3\n"),
+        ("charts/web/templates/deployment.yaml", DEPLOYMENT_TEMPLATE),
+        (
+            "charts/web/templates/service.yaml",
+            "apiVersion: v1\nkind: Service\n",
+        ),
+    ]);
+    let helm = repo.root.join("../helm");
+    std::fs::write(&helm, FAKE_HELM).unwrap();
+    make_executable(&helm);
+    let report = repo.json(&["--helm", helm.to_str().unwrap(), "charts"]);
+    assert_eq!(
+        findings(&report),
+        vec![finding(
+            "invalid-field-type",
+            "charts/web/templates/deployment.yaml",
+            6,
+            "production",
+            "charts/web (production values)",
+            "error"
+        )],
+        "{report}"
+    );
+    // Without helm: one finding for the chart, nothing silent.
+    let report = repo.json(&["--helm", "/nonexistent/helm", "charts"]);
+    let rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(rules, ["renderer-unavailable"], "{report}");
+}
+
+#[test]
+fn no_render_checks_overlay_files_as_plain_manifests() {
+    let repo = gitops_repo();
+    let out = repo.run(&["--no-render", "--format", "json", "infra"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// Real Kustomize trees from `../shared/corpus`: every overlay renders, and every finding on a
+/// rendered object lands on a file of the tree.
+#[test]
+fn corpus_overlays_render_and_map_back_to_their_files() {
+    if !kustomize_available() {
+        return;
+    }
+    let Some(shared) = common::shared_dir("corpus render test") else {
+        return;
+    };
+    for tree in ["microservices-demo", "flux2-kustomize-helm-example"] {
+        let dir = shared.join("corpus").join(tree);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gitops-lint"))
+            .args([
+                "--format",
+                "json",
+                "--no-config",
+                "--no-bundled-policies",
+                "--no-cache",
+                "--helm",
+                "/nonexistent/helm",
+                ".",
+            ])
+            .current_dir(&dir)
+            .env_remove("GITHUB_ACTIONS")
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{tree}: {e}: {}", stderr(&out)));
+        let mut rendered = 0;
+        for f in report["findings"].as_array().unwrap() {
+            let file = f["location"]["file"].as_str().unwrap();
+            assert_ne!(f["rule"], "render-failed", "{tree}: {f}");
+            assert!(
+                dir.join(file).is_file(),
+                "{tree}: finding not on a repository file: {f}"
+            );
+            if f.get("renderedFrom").is_some() {
+                rendered += 1;
+            }
+        }
+        if tree == "microservices-demo" {
+            assert!(
+                rendered > 0,
+                "{tree}: no finding came from a render: {report}"
+            );
+        }
+    }
+}
