@@ -564,3 +564,71 @@ fn corpus_overlays_render_and_map_back_to_their_files() {
         }
     }
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The bundled example repository as a pull request would change it: a defect in the base
+/// deployment is reported for dev, staging and production, at the base file's line.
+#[test]
+fn the_example_repository_reports_a_base_defect_per_environment() {
+    if !kustomize_available() {
+        return;
+    }
+    let repo = Repo::new(&[]);
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/gitops-repo"),
+        &repo.root,
+    );
+    repo.commit("the example", &[]);
+    let clean = repo.run(&["--format", "json", "infra"]);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        common::repo::stdout(&clean)
+    );
+    repo.git(&["checkout", "--quiet", "-b", "pr"]);
+    let path = "infra/base/deployment.yaml";
+    let text = std::fs::read_to_string(repo.root.join(path)).unwrap();
+    let (line, _) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.trim_start().starts_with("imagePullPolicy:"))
+        .expect("the example deployment sets imagePullPolicy");
+    let broken = text.replacen("imagePullPolicy:", "imagePullPolicyy:", 1);
+    repo.commit("a typo", &[(path, &broken)]);
+    let report = repo.json(&["--changed"]);
+    let typos: Vec<(String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "unknown-field")
+        .map(|f| {
+            (
+                f["location"]["file"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["renderedFrom"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let line = line as u64 + 1;
+    assert_eq!(
+        typos,
+        [
+            (path.to_string(), line, "infra/dev".to_string()),
+            (path.to_string(), line, "infra/production".to_string()),
+            (path.to_string(), line, "infra/staging".to_string()),
+        ],
+        "{report}"
+    );
+}
