@@ -632,3 +632,91 @@ fn the_example_repository_reports_a_base_defect_per_environment() {
         "{report}"
     );
 }
+
+/// A patch in a Component that every overlay includes: changing it selects all three overlays,
+/// and the finding points at the patch line, once per environment.
+#[test]
+fn a_shared_component_patch_is_checked_in_every_overlay_that_uses_it() {
+    if !kustomize_available() {
+        return;
+    }
+    let repo = gitops_repo();
+    let component = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: limits.yaml\n";
+    let limits = |cpu: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          resources:\n            limits:\n              cpu: {cpu}\n"
+        )
+    };
+    let mut files = vec![
+        (
+            "infra/components/limits/kustomization.yaml".to_string(),
+            component.to_string(),
+        ),
+        (
+            "infra/components/limits/limits.yaml".to_string(),
+            limits("500m"),
+        ),
+    ];
+    for env in ["dev", "staging", "production"] {
+        files.push((
+            format!("infra/{env}/kustomization.yaml"),
+            overlay(env) + "components:\n  - ../components/limits\n",
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    repo.commit("limits for everyone", &files);
+    let clean = repo.json(&["infra"]);
+    assert_eq!(findings(&clean), vec![], "{clean}");
+    repo.git(&["checkout", "--quiet", "-b", "pr"]);
+    repo.commit(
+        "a list is not a quantity",
+        &[("infra/components/limits/limits.yaml", &limits("[1]"))],
+    );
+    let report = repo.json(&["--changed"]);
+    let found: Vec<(String, u64, String)> = findings(&report)
+        .into_iter()
+        .map(|f| (f.1, f.2, f.4))
+        .collect();
+    let at = "infra/components/limits/limits.yaml".to_string();
+    assert_eq!(
+        found,
+        [
+            (at.clone(), 12, "infra/dev".to_string()),
+            (at.clone(), 12, "infra/production".to_string()),
+            (at, 12, "infra/staging".to_string()),
+        ],
+        "{report}"
+    );
+}
+
+/// An environment's Kubernetes version: resource.k8s.io/v1 is served from 1.34, so the same
+/// object is an error in an environment pinned to 1.33 only.
+#[test]
+fn environments_validate_against_their_own_kubernetes_versions() {
+    let claim = "apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata:\n  name: gpu\nspec:\n  devices:\n    requests: []\n";
+    let repo = Repo::new(&[
+        (
+            ".gitops-lint.yaml",
+            "environments:\n  - name: old\n    files: [\"old/**\"]\n    kubernetes-versions: [\"1.33\"]\nbundled-policies: false\n",
+        ),
+        ("old/claim.yaml", claim),
+        ("new/claim.yaml", claim),
+    ]);
+    let report = repo.json(&["."]);
+    let found: Vec<(String, String, String)> = findings(&report)
+        .into_iter()
+        .map(|f| (f.0, f.1, f.3))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "unserved-api-version".to_string(),
+            "old/claim.yaml".to_string(),
+            "old".to_string()
+        )],
+        "{report}"
+    );
+}
