@@ -1,10 +1,10 @@
 //! The pipeline, top to bottom in one function:
 //!
 //! ```text
-//! settings ─► discover ─► parse (spans) ─► object rules ─► schema ─► policies ─► suppress ─► report ─► exit code
+//! settings ─► discover ─► parse (spans) ─► object rules ─► schema ─► policies ─► dry-run ─► suppress ─► report ─► exit code
 //! ```
 //!
-//! API-server rules and the dry-run slot in beside them; each stage takes the parsed files and
+//! API-server rules slot in beside them; each stage takes the parsed files and
 //! returns findings. In changed mode discovery selects the changed files, changed policy files
 //! are reviewed beside the policy stage, and a change without a manifest stops after discovery.
 
@@ -20,7 +20,7 @@ use crate::parse::{self, Parsed, ParsedFile};
 use crate::policy::changed::Gate;
 use crate::report::{self, ChangeSummary, CheckedObject, Format, HumanOptions, Report, Summary};
 use crate::settings::{ChangedFiles, Settings};
-use crate::{check, kustomize, policy, schema, suppress};
+use crate::{check, dry_run, kustomize, policy, schema, suppress};
 
 /// What a run found, before rendering.
 pub struct Outcome {
@@ -63,6 +63,7 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         findings.extend(schema::check(&files, settings));
         schema::absorb_yaml_warnings(&mut findings);
         findings.extend(policy::check(&files, settings));
+        findings.extend(dry_run::check(&files, settings)?);
     }
     if let Some(changes) = &settings.changes {
         let gate = Gate {

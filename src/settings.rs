@@ -17,6 +17,7 @@ use crate::changes::{BaseSpec, ChangeSet, Repo, Request, Status, Upto};
 use crate::cli::{Args, ColorChoice};
 use crate::config::{self, ConfigError, ConfigFile, FailOn, RuleLevel};
 use crate::discover::absolute;
+use crate::dry_run::{ClusterSource, DryRunSettings};
 use crate::error::Error;
 use crate::finding::Severity;
 use crate::manifest::yaml::Limits;
@@ -57,6 +58,8 @@ pub struct Settings {
     pub changes: Option<ChangedFiles>,
     /// Named environments, first match wins (config `environments:`).
     pub environments: Vec<Environment>,
+    /// The server-side dry-run: whether it runs, against which cluster, with which limits.
+    pub dry_run: DryRunSettings,
 }
 
 /// An environment from the config file, resolved: which files (and rendered overlays) are in it
@@ -278,6 +281,7 @@ impl Settings {
             .into_iter()
             .map(|e| Environment::resolve(e, &base, !args.kubernetes_version.is_empty()))
             .collect::<Result<Vec<_>, Error>>()?;
+        let dry_run = dry_run_settings(&args, &environments);
         let rules = RuleLevels {
             global: file.rules.into_iter().collect(),
             overrides: file
@@ -310,6 +314,7 @@ impl Settings {
             policy_contexts,
             changes,
             environments,
+            dry_run,
         })
     }
 
@@ -334,6 +339,7 @@ impl Settings {
             policy_contexts: PolicyContexts::default(),
             changes: None,
             environments: Vec::new(),
+            dry_run: DryRunSettings::default(),
         }
     }
 
@@ -424,6 +430,56 @@ impl Settings {
     /// A path relative to the config base, for glob matching.
     pub fn relative<'a>(&self, absolute: &'a Path) -> &'a Path {
         absolute.strip_prefix(&self.base).unwrap_or(absolute)
+    }
+}
+
+/// Whether and where the dry-run runs. `auto` turns it on when a cluster is named by a flag, an
+/// environment of the config, or `KUBECONFIG`; only the last is a guess, which may fail quietly.
+fn dry_run_settings(args: &Args, environments: &[Environment]) -> DryRunSettings {
+    let env_kubeconfig: Vec<PathBuf> = std::env::var_os("KUBECONFIG")
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let home_kubeconfig = std::env::var_os("HOME")
+        .map(|home| PathBuf::from(home).join(".kube").join("config"))
+        .filter(|p| p.is_file());
+    let in_cluster = std::env::var_os("KUBERNETES_SERVICE_HOST").is_some_and(|v| !v.is_empty());
+    let by_flag = args.kubeconfig.is_some() || args.context.is_some();
+    let by_config = environments
+        .iter()
+        .any(|e| e.context.is_some() || e.kubeconfig.is_some());
+    let source = if by_flag {
+        Some(ClusterSource::Flag)
+    } else if by_config {
+        Some(ClusterSource::Config)
+    } else if !env_kubeconfig.is_empty() {
+        Some(ClusterSource::Environment)
+    } else {
+        None
+    };
+    let (active, source) = match args.dry_run {
+        crate::cli::DryRunMode::Off => (false, None),
+        crate::cli::DryRunMode::Auto => (source.is_some(), source),
+        crate::cli::DryRunMode::Server => (true, Some(ClusterSource::Required)),
+    };
+    let kubeconfig = match &args.kubeconfig {
+        Some(path) => vec![absolute(path)],
+        None if !env_kubeconfig.is_empty() => env_kubeconfig,
+        None => home_kubeconfig.into_iter().collect(),
+    };
+    DryRunSettings {
+        active,
+        auto_off: args.dry_run == crate::cli::DryRunMode::Auto && !active,
+        source,
+        kubeconfig,
+        context: args.context.clone(),
+        in_cluster,
+        concurrency: args.dry_run_concurrency.max(1),
+        timeout: std::time::Duration::from_secs(args.dry_run_timeout.max(1)),
+        deadline: std::time::Duration::from_secs(args.dry_run_deadline.max(1)),
     }
 }
 

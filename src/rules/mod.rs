@@ -28,6 +28,8 @@ pub enum Family {
     Object,
     Schema,
     Policy,
+    /// The server-side dry-run against the target cluster.
+    Cluster,
     Suppression,
 }
 
@@ -39,6 +41,7 @@ impl Family {
             Family::Object => "object",
             Family::Schema => "schema",
             Family::Policy => "policy",
+            Family::Cluster => "cluster",
             Family::Suppression => "suppression",
         }
     }
@@ -78,9 +81,12 @@ macro_rules! declare_rule {
     };
 }
 
+pub mod admission_denied;
 pub mod alias_expansion_limit;
 pub mod changed_policy;
 pub mod deprecated_api_version;
+pub mod dry_run_forbidden;
+pub mod dry_run_skipped;
 pub mod duplicate_key;
 pub mod duplicate_list_entry;
 pub mod duplicate_object;
@@ -96,9 +102,12 @@ pub mod nesting_limit;
 pub mod not_kubernetes_object;
 pub mod policy_error;
 pub mod removed_api_version;
+pub mod server_rejected;
+pub mod server_warning;
 pub mod suppression_without_reason;
 pub mod unknown_field;
 pub mod unknown_kind;
+pub mod unknown_server_kind;
 pub mod unreadable_file;
 pub mod unserved_api_version;
 pub mod unsupported_yaml_value;
@@ -133,6 +142,12 @@ pub const ALL: &[Rule] = &[
     invalid_schema::RULE,
     policy_error::RULE,
     changed_policy::RULE,
+    server_rejected::RULE,
+    admission_denied::RULE,
+    dry_run_forbidden::RULE,
+    unknown_server_kind::RULE,
+    server_warning::RULE,
+    dry_run_skipped::RULE,
     suppression_without_reason::RULE,
     invalid_suppression::RULE,
 ];
