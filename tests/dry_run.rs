@@ -791,10 +791,7 @@ fn each_environment_is_dry_run_on_its_own_context() {
         .output()
         .unwrap();
     let (actual, report) = findings(&out);
-    let want: BTreeSet<_> = expected(root, &["production/app.yaml"])
-        .into_iter()
-        .map(|(f, l, r)| (f, l, r))
-        .collect();
+    let want = expected(root, &["production/app.yaml"]);
     assert_eq!(actual, want, "{report:#}\n{}", text(&out.stderr));
     assert_eq!(
         report["findings"][0]["environment"], "production",

@@ -228,14 +228,13 @@ async fn run_target(
         timeout: settings.timeout,
         deadline,
     };
-    let url = connection_url(target);
     match connection
         .send(&Request::Read(Read::get("/version", "application/json")))
         .await
     {
         Ok(answer) if answer.is_success() => {}
         Ok(answer) => return Err(refused(target, &answer)),
-        Err(failure) => return Err(failed(target, &url, failure)),
+        Err(failure) => return Err(failed(target, failure)),
     }
     let wanted: BTreeSet<String> = objects
         .iter()
@@ -244,7 +243,7 @@ async fn run_target(
     let served = discovery::discover(&connection, &wanted)
         .await
         .map_err(|e| match e {
-            DiscoveryError::Failure(failure) => failed(target, &url, failure),
+            DiscoveryError::Failure(failure) => failed(target, failure),
             DiscoveryError::Answer(path, 401 | 403, text) => TargetError::Fatal(format!(
                 "{} refuses discovery ({path}): {text}; the dry-run identity needs read access to discovery (the `system:discovery` role)",
                 target.describe()
@@ -268,7 +267,7 @@ async fn run_target(
     let mut findings = Vec::new();
     let mut created_namespaces = HashSet::new();
     for (object, outcome) in plan.first.iter().zip(first) {
-        let outcome = outcome.map_err(|f| failed(target, &url, f))?;
+        let outcome = outcome.map_err(|f| failed(target, f))?;
         if order::is_namespace(object)
             && let Some(name) = object.name()
             && outcome.answer_code.is_none_or(|code| code != 200)
@@ -282,7 +281,7 @@ async fn run_target(
     }
     let rest = context.dry_run_all(&plan.rest, &created_namespaces).await;
     for outcome in rest {
-        let outcome = outcome.map_err(|f| failed(target, &url, f))?;
+        let outcome = outcome.map_err(|f| failed(target, f))?;
         if outcome.answer_code == Some(401) {
             return Err(TargetError::Fatal(unauthenticated(target)));
         }
@@ -294,10 +293,6 @@ async fn run_target(
         }
     }
     Ok(findings)
-}
-
-fn connection_url(target: &Target) -> String {
-    target.describe()
 }
 
 fn refused(target: &Target, answer: &Answer) -> TargetError {
@@ -319,7 +314,7 @@ fn unauthenticated(target: &Target) -> String {
     )
 }
 
-fn failed(target: &Target, _url: &str, failure: Failure) -> TargetError {
+fn failed(target: &Target, failure: Failure) -> TargetError {
     match failure {
         Failure::Unreachable(message) => TargetError::Unreachable(format!(
             "cannot reach the cluster of {}: {message}; check the server address and network access, or pass --dry-run off",

@@ -136,38 +136,7 @@ fn rejection(object: &Object, answer: &Answer) -> Vec<Finding> {
         (500, None) if message.starts_with("failed to create typed patch object") => {
             typed_patch_errors(object, message)
         }
-        (409, _) => status
-            .details
-            .iter()
-            .flat_map(|d| &d.causes)
-            .map(|cause| {
-                let field = cause.field.as_deref().map(|f| smd_path(&object.value, f));
-                let finding = at_path(
-                    object,
-                    field.as_ref(),
-                    rules::server_rejected::RULE,
-                    format!(
-                        "the API server reports a conflict on {name}: {}",
-                        cause.message
-                    ),
-                );
-                match &cause.field {
-                    Some(f) => finding.with_field(f.trim_start_matches('.').to_string()),
-                    None => finding,
-                }
-            })
-            .chain(std::iter::once(()).filter_map(|()| {
-                let no_causes = status.details.as_ref().is_none_or(|d| d.causes.is_empty());
-                no_causes.then(|| {
-                    at(
-                        object,
-                        None,
-                        rules::server_rejected::RULE,
-                        format!("the API server reports a conflict on {name}: {message}"),
-                    )
-                })
-            }))
-            .collect(),
+        (409, _) => conflicts(object, &status),
         _ => vec![at(
             object,
             None,
@@ -175,6 +144,40 @@ fn rejection(object: &Object, answer: &Answer) -> Vec<Finding> {
             format!("the API server rejects {name}: {message}"),
         )],
     }
+}
+
+/// SSA conflicts (`force=false` only) name fields in SMD syntax; other 409s have no causes.
+fn conflicts(object: &Object, status: &Status) -> Vec<Finding> {
+    let name = object.display_name();
+    let causes: Vec<&Cause> = status.details.iter().flat_map(|d| &d.causes).collect();
+    if causes.is_empty() {
+        return vec![at(
+            object,
+            None,
+            rules::server_rejected::RULE,
+            format!(
+                "the API server reports a conflict on {name}: {}",
+                status.message
+            ),
+        )];
+    }
+    causes
+        .into_iter()
+        .map(|cause| {
+            let message = format!(
+                "the API server reports a conflict on {name}: {}",
+                cause.message
+            );
+            match cause.field.as_deref() {
+                Some(field) => {
+                    let path = smd_path(&object.value, field);
+                    at_path(object, Some(&path), rules::server_rejected::RULE, message)
+                        .with_field(path.to_string())
+                }
+                None => at(object, None, rules::server_rejected::RULE, message),
+            }
+        })
+        .collect()
 }
 
 /// A webhook or ValidatingAdmissionPolicy denial, named.
@@ -410,8 +413,17 @@ pub fn smd_path(value: &Value, path: &str) -> FieldPath {
                 let items = current.and_then(Value::as_array);
                 let index = match inner.parse::<usize>() {
                     Ok(i) => Some(i),
-                    Err(_) => items
-                        .and_then(|items| items.iter().position(|item| matches_keys(item, &inner))),
+                    // Exact first; then items that omit a key (its schema default may match).
+                    Err(_) => items.and_then(|items| {
+                        items
+                            .iter()
+                            .position(|item| matches_keys(item, &inner, true))
+                            .or_else(|| {
+                                items
+                                    .iter()
+                                    .position(|item| matches_keys(item, &inner, false))
+                            })
+                    }),
                 };
                 match index {
                     Some(i) => {
@@ -433,14 +445,17 @@ pub fn smd_path(value: &Value, path: &str) -> FieldPath {
 
 /// Whether a list item matches SMD keys `name="app"` / `containerPort=80,protocol="TCP"` /
 /// a set value `="x"`.
-fn matches_keys(item: &Value, keys: &str) -> bool {
+fn matches_keys(item: &Value, keys: &str, exact: bool) -> bool {
     if let Some(value) = keys.strip_prefix('=') {
         return serde_json::from_str::<Value>(value).is_ok_and(|v| &v == item);
     }
     split_keys(keys).iter().all(|(k, v)| {
         let expected = serde_json::from_str::<Value>(v).unwrap_or(Value::String(v.to_string()));
         // A key field missing from the item falls back to its schema default (`protocol: TCP`).
-        item.get(k).is_none_or(|actual| actual == &expected)
+        match item.get(k) {
+            Some(actual) => actual == &expected,
+            None => !exact,
+        }
     })
 }
 
