@@ -601,6 +601,37 @@ fn a_slow_answer_times_out_and_is_retried() {
 }
 
 #[test]
+fn requests_in_flight_are_bounded_by_the_concurrency() {
+    let file: String = (0..12)
+        .map(|i| {
+            format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n  namespace: default\n"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("---\n");
+    let (out, emulator, dir) = check_one(
+        &file,
+        |e| {
+            for i in 0..12 {
+                e.script(
+                    "PATCH",
+                    &format!("/api/v1/namespaces/default/configmaps/c{i}"),
+                    vec![Reply::slow_created(Duration::from_millis(300), "{}")],
+                );
+            }
+        },
+        Cluster::default(),
+        &["--dry-run-concurrency", "3"],
+    );
+    assert_markers(&out, dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(assert_only_dry_runs(&emulator), 12);
+    let max = emulator.max_in_flight();
+    assert!((2..=3).contains(&max), "{max} requests in flight");
+}
+
+#[test]
 fn a_cluster_that_never_answers_in_time_is_exit_2() {
     let file = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: default\n";
     let slow: Vec<Reply> = (0..10)

@@ -99,6 +99,17 @@ impl Reply {
         }
     }
 
+    /// The default answer's shape (201 and the object) after a delay.
+    pub fn slow_created(delay: Duration, body: &str) -> Reply {
+        Reply::Canned {
+            code: 201,
+            content_type: "application/json",
+            headers: Vec::new(),
+            body: body.to_string(),
+            delay,
+        }
+    }
+
     pub fn slow(delay: Duration) -> Reply {
         Reply::Canned {
             code: 200,
@@ -155,6 +166,8 @@ pub fn builtins() -> Vec<Served> {
 #[derive(Default)]
 struct State {
     recorded: Vec<Recorded>,
+    in_flight: usize,
+    max_in_flight: usize,
     scripts: HashMap<String, VecDeque<Reply>>,
 }
 
@@ -215,6 +228,11 @@ impl Emulator {
         self.state.lock().unwrap().recorded.clone()
     }
 
+    /// The most requests that were being answered at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.state.lock().unwrap().max_in_flight
+    }
+
     /// Mutating requests, as `METHOD path`.
     pub fn mutations(&self) -> Vec<String> {
         self.requests()
@@ -235,7 +253,12 @@ fn serve(stream: TcpStream, state: &Mutex<State>, cluster: &Cluster) {
         let Some(request) = read_request(&mut reader) else {
             return;
         };
-        state.lock().unwrap().recorded.push(request.clone());
+        {
+            let mut state = state.lock().unwrap();
+            state.recorded.push(request.clone());
+            state.in_flight += 1;
+            state.max_in_flight = state.max_in_flight.max(state.in_flight);
+        }
         let scripted = state
             .lock()
             .unwrap()
@@ -267,7 +290,9 @@ fn serve(stream: TcpStream, state: &Mutex<State>, cluster: &Cluster) {
             }
             Some(Reply::Default) | None => answer(&request, cluster),
         };
-        if write_response(&mut writer, &response).is_err() {
+        let written = write_response(&mut writer, &response);
+        state.lock().unwrap().in_flight -= 1;
+        if written.is_err() {
             return;
         }
     }
