@@ -474,6 +474,30 @@ fn missing_namespace_points_at_metadata_namespace() {
 }
 
 #[test]
+fn a_new_namespace_the_identity_may_not_patch_still_skips_its_objects() {
+    let forbidden = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"namespaces \\\"shop\\\" is forbidden: User \\\"system:serviceaccount:ci:gitops-lint\\\" cannot patch resource \\\"namespaces\\\" in API group \\\"\\\" at the cluster scope\",\"reason\":\"Forbidden\",\"details\":{\"name\":\"shop\",\"kind\":\"namespaces\"},\"code\":403}\n";
+    let file = "apiVersion: v1\nkind: Namespace  # expect: dry-run-forbidden\nmetadata:\n  name: shop\n---\napiVersion: v1\nkind: ConfigMap  # expect: dry-run-skipped\nmetadata:\n  name: c\n  namespace: shop\n";
+    let (out, emulator, dir) = check_one(
+        file,
+        |e| {
+            e.script(
+                "PATCH",
+                "/api/v1/namespaces/shop",
+                vec![Reply::json(403, forbidden)],
+            )
+        },
+        Cluster::default(),
+        &[],
+    );
+    let report = assert_markers(&out, dir.path());
+    assert!(
+        messages(&report)[0].starts_with("system:serviceaccount:ci:gitops-lint may not `patch` namespaces, so Namespace/shop could not be dry-run"),
+        "{report:#}"
+    );
+    assert_eq!(assert_only_dry_runs(&emulator), 2);
+}
+
+#[test]
 fn unknown_kind_without_a_crd_is_an_error() {
     let file = "apiVersion: monitoring.coreos.com/v1  # expect: unknown-server-kind\nkind: ServiceMonitor\nmetadata:\n  name: m\n  namespace: default\n";
     let (out, emulator, dir) = check_one(file, |_| {}, Cluster::default(), &[]);
