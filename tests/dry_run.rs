@@ -514,6 +514,63 @@ fn unknown_kind_without_a_crd_is_an_error() {
 }
 
 #[test]
+fn a_resource_the_server_stops_serving_is_an_unknown_kind() {
+    // Discovery still lists it, the route is gone (a CRD deleted meanwhile): plain-text 404.
+    let file = "apiVersion: v1\nkind: ConfigMap  # expect: unknown-server-kind\nmetadata:\n  name: c\n  namespace: default\n";
+    let (out, _emulator, dir) = check_one(
+        file,
+        |e| {
+            e.script(
+                "PATCH",
+                "/api/v1/namespaces/default/configmaps/c",
+                vec![Reply::plain(404, "404 page not found\n", &[])],
+            )
+        },
+        Cluster::default(),
+        &[],
+    );
+    let report = assert_markers(&out, dir.path());
+    assert_eq!(
+        messages(&report),
+        ["the API server does not serve v1 ConfigMap (404 404 page not found)"]
+    );
+}
+
+#[test]
+fn pod_warnings_point_at_their_field() {
+    let file = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: default\nspec:\n  containers:\n    - name: app\n      image: example.com/app:1\n      env:\n        - {name: A, value: \"1\"}\n        - {name: A, value: \"2\"}  # expect: server-warning\n";
+    let mut cluster = Cluster::default();
+    cluster.resources.push(apiserver::Served {
+        group: "",
+        version: "v1",
+        kind: "Pod",
+        plural: "pods",
+        namespaced: true,
+    });
+    let (out, _emulator, dir) = check_one(
+        file,
+        |e| {
+            e.script(
+                "PATCH",
+                "/api/v1/namespaces/default/pods/p",
+                vec![Reply::DefaultWithWarnings(vec![
+                    "299 - \"spec.containers[0].env[1]: hides previous definition of \\\"A\\\", which may be dropped when using apply\"".into(),
+                ])],
+            )
+        },
+        cluster,
+        &[],
+    );
+    let report = assert_markers(&out, dir.path());
+    assert_eq!(
+        report["findings"]
+            .as_array()
+            .map(|f| f.iter().filter(|f| f["rule"] == "server-warning").count()),
+        Some(1)
+    );
+}
+
+#[test]
 fn warning_headers_become_warnings() {
     let file = "apiVersion: v1\nkind: ConfigMap  # expect: server-warning\nmetadata:\n  name: c\n  namespace: default\n";
     let (out, _emulator, dir) = check_one(
