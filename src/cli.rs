@@ -223,6 +223,11 @@ pub struct Args {
         help_heading = "Server-side dry-run"
     )]
     pub dry_run_deadline: u64,
+
+    /// With the dry-run, print on stderr what an apply would change, as `kubectl diff` does:
+    /// the live object against the dry-run's result (Secret values never shown).
+    #[arg(long, help_heading = "Server-side dry-run")]
+    pub diff: bool,
 }
 
 /// When the server-side dry-run runs.

@@ -480,6 +480,7 @@ fn dry_run_settings(args: &Args, environments: &[Environment]) -> DryRunSettings
         concurrency: args.dry_run_concurrency.max(1),
         timeout: std::time::Duration::from_secs(args.dry_run_timeout.max(1)),
         deadline: std::time::Duration::from_secs(args.dry_run_deadline.max(1)),
+        diff: args.diff,
     }
 }
 

@@ -920,3 +920,59 @@ fn each_environment_is_dry_run_on_its_own_context() {
     assert_only_dry_runs(&staging);
     assert_only_dry_runs(&production);
 }
+
+// ---- --diff --------------------------------------------------------------------------------------
+
+#[test]
+fn diff_shows_what_an_apply_would_change_without_secret_values() {
+    let live_web = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default","uid":"1","resourceVersion":"41","generation":3,"managedFields":[{"manager":"argocd"}]},"spec":{"replicas":2},"status":{"replicas":2}}"#;
+    let live_secret = r#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"default"},"data":{"password":"b2xkLXNlY3JldA=="}}"#;
+    let file = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\nspec:\n  replicas: 3\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: default\ndata:\n  password: bmV3LXNlY3JldA==\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fresh\n  namespace: default\ndata:\n  a: b\n";
+    let (out, emulator, _dir) = check_one(
+        file,
+        |_| {},
+        Cluster {
+            live: vec![
+                (
+                    "/apis/apps/v1/namespaces/default/deployments/web".into(),
+                    live_web.into(),
+                ),
+                (
+                    "/api/v1/namespaces/default/secrets/db".into(),
+                    live_secret.into(),
+                ),
+            ],
+            ..Cluster::default()
+        },
+        &["--diff", "--no-strict"],
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("--- live/apps/v1/Deployment/default/web\n+++ dry-run/apps/v1/Deployment/default/web\n@@ -4,4 +4,4 @@\n   name: web\n   namespace: default\n spec:\n-  replicas: 2\n+  replicas: 3\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("+  password: \"<redacted (changed)>\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--- live/v1/ConfigMap/default/fresh (absent)\n"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("bmV3") && !stderr.contains("b2xk"),
+        "{stderr}"
+    );
+    // The live objects were read, and nothing was written.
+    let gets: Vec<String> = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.path().to_string())
+        .collect();
+    assert!(gets.contains(&"/apis/apps/v1/namespaces/default/deployments/web".to_string()));
+    assert!(!gets.contains(&"/api/v1/namespaces/default/configmaps/fresh".to_string()));
+    assert_eq!(assert_only_dry_runs(&emulator), 3);
+    // The report on stdout is unchanged by --diff.
+    findings(&out);
+}

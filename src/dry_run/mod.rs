@@ -11,6 +11,7 @@
 //! This module does not read the environment or the config file: `settings` decided all of it.
 
 pub mod client;
+pub mod diff;
 pub mod discovery;
 pub mod order;
 pub mod status;
@@ -61,6 +62,8 @@ pub struct DryRunSettings {
     pub concurrency: usize,
     pub timeout: Duration,
     pub deadline: Duration,
+    /// `--diff`: print what an apply would change (stderr).
+    pub diff: bool,
 }
 
 impl Default for DryRunSettings {
@@ -75,6 +78,7 @@ impl Default for DryRunSettings {
             concurrency: 8,
             timeout: Duration::from_secs(30),
             deadline: Duration::from_secs(300),
+            diff: false,
         }
     }
 }
@@ -150,10 +154,11 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Result<Vec<Finding>, 
     let deadline = tokio::time::Instant::now() + dry_run.deadline;
     runtime.block_on(async {
         let mut findings = Vec::new();
+        let mut diffs = Vec::new();
         for (target, objects) in &targets {
             let guessing = target.environment.is_none()
                 && dry_run.source == Some(ClusterSource::Environment);
-            match run_target(target, objects, dry_run, deadline).await {
+            match run_target(target, objects, dry_run, deadline, &mut diffs).await {
                 Ok(more) => findings.extend(more),
                 Err(TargetError::Unreachable(message)) if guessing => {
                     if !settings.quiet {
@@ -165,6 +170,13 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Result<Vec<Finding>, 
                 Err(TargetError::Unreachable(message) | TargetError::Fatal(message)) => {
                     return Err(Error::DryRun(message));
                 }
+            }
+        }
+        // Beside the report, not in it: every format's stdout stays what it was.
+        if dry_run.diff {
+            let mut err = std::io::stderr().lock();
+            for diff in &diffs {
+                let _ = std::io::Write::write_all(&mut err, diff.as_bytes());
             }
         }
         Ok(findings)
@@ -219,6 +231,7 @@ async fn run_target(
     objects: &[&Object],
     settings: &DryRunSettings,
     deadline: tokio::time::Instant,
+    diffs: &mut Vec<String>,
 ) -> Result<Vec<Finding>, TargetError> {
     let client = connect(target, settings)
         .await
@@ -270,6 +283,7 @@ async fn run_target(
         default_namespace: &default_namespace,
         crd_kinds: &crd_kinds,
         concurrency: settings.concurrency,
+        diff: settings.diff,
     };
     let first = context.dry_run_all(&plan.first, &HashSet::new()).await;
     let mut findings = Vec::new();
@@ -286,6 +300,7 @@ async fn run_target(
             return Err(TargetError::Unreachable(unauthenticated(target)));
         }
         findings.extend(outcome.findings);
+        diffs.extend(outcome.diff);
     }
     let rest = context.dry_run_all(&plan.rest, &created_namespaces).await;
     for outcome in rest {
@@ -294,6 +309,7 @@ async fn run_target(
             return Err(TargetError::Unreachable(unauthenticated(target)));
         }
         findings.extend(outcome.findings);
+        diffs.extend(outcome.diff);
     }
     if let Some(environment) = &target.environment {
         for finding in &mut findings {
@@ -346,6 +362,8 @@ struct Outcome {
     findings: Vec<Finding>,
     /// The HTTP status, when a request was made.
     answer_code: Option<u16>,
+    /// `--diff`: what an apply would change.
+    diff: Option<String>,
 }
 
 struct Context<'a> {
@@ -356,6 +374,7 @@ struct Context<'a> {
     default_namespace: &'a str,
     crd_kinds: &'a BTreeMap<(String, String), &'a Object>,
     concurrency: usize,
+    diff: bool,
 }
 
 impl Context<'_> {
@@ -385,6 +404,7 @@ impl Context<'_> {
                 message,
             )],
             answer_code: None,
+            diff: None,
         };
         let api_version = object.api_version().unwrap_or("");
         let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
@@ -413,6 +433,7 @@ impl Context<'_> {
                     .with_help("install the CRD first (or add it to this change), or fix `apiVersion` and `kind`"),
                 ],
                 answer_code: None,
+                diff: None,
             });
         };
         let name = object.name();
@@ -451,10 +472,52 @@ impl Context<'_> {
         }
         let mut findings = status::findings(object, &answer);
         redact(object, &mut findings);
+        let diff = match name {
+            Some(name) if self.diff && answer.is_success() => {
+                let label = match resource.namespaced {
+                    true => format!("{api_version}/{kind}/{namespace}/{name}"),
+                    false => format!("{api_version}/{kind}/{name}"),
+                };
+                self.diff(&label, &resource.object(namespace, name), &answer)
+                    .await?
+            }
+            _ => None,
+        };
         Ok(Outcome {
             findings,
             answer_code: Some(answer.code),
+            diff,
         })
+    }
+
+    /// The live object (a `GET`, when the dry-run says it exists) against the dry-run's result.
+    async fn diff(
+        &self,
+        label: &str,
+        path: &str,
+        answer: &Answer,
+    ) -> Result<Option<String>, Failure> {
+        let Ok(after) = serde_json::from_slice::<Value>(&answer.body) else {
+            return Ok(None);
+        };
+        let live = if answer.code == 200 {
+            let got = self
+                .connection
+                .send(&Request::Read(Read::get(path, "application/json")))
+                .await?;
+            if !got.is_success() {
+                return Ok(Some(format!(
+                    "--- live/{0}\n+++ dry-run/{0}\n@@ cannot read the live object: {1} {2} @@\n",
+                    label,
+                    got.code,
+                    got.text()
+                )));
+            }
+            serde_json::from_slice::<Value>(&got.body).ok()
+        } else {
+            None
+        };
+        Ok(diff::render(label, live.as_ref(), &after))
     }
 }
 

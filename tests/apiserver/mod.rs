@@ -179,6 +179,8 @@ pub struct Cluster {
     pub namespaces: Vec<String>,
     /// Object URL paths that exist (SSA answers 200 instead of 201).
     pub existing: Vec<String>,
+    /// Live objects, `(URL path, JSON)`: they exist, and `GET` returns them.
+    pub live: Vec<(String, String)>,
 }
 
 impl Default for Cluster {
@@ -188,6 +190,7 @@ impl Default for Cluster {
             resources: builtins(),
             namespaces: vec!["default".into(), "kube-system".into()],
             existing: Vec::new(),
+            live: Vec::new(),
         }
     }
 }
@@ -430,6 +433,9 @@ fn answer(request: &Recorded, cluster: &Cluster) -> Response {
     let path = request.path();
     let accept = request.header("accept").unwrap_or("");
     if request.method == "GET" {
+        if let Some((_, body)) = cluster.live.iter().find(|(p, _)| p == path) {
+            return json(200, format!("{body}\n"));
+        }
         return get(path, accept, cluster);
     }
     // 4. routing
@@ -484,7 +490,9 @@ fn answer(request: &Recorded, cluster: &Cluster) -> Response {
             meta.insert("name".into(), name.clone().into());
         }
     }
-    let exists = cluster.existing.iter().any(|e| e == path) && has("dryRun", "All");
+    let exists = (cluster.existing.iter().any(|e| e == path)
+        || cluster.live.iter().any(|(p, _)| p == path))
+        && has("dryRun", "All");
     json(if exists { 200 } else { 201 }, format!("{object}\n"))
 }
 
