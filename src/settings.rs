@@ -435,6 +435,7 @@ impl Settings {
 
 /// Whether and where the dry-run runs. `auto` turns it on when a cluster is named by a flag, an
 /// environment of the config, or `KUBECONFIG`; only the last is a guess, which may fail quietly.
+/// Files outside the environments that name a cluster go to the run's cluster, if it has one.
 fn dry_run_settings(args: &Args, environments: &[Environment]) -> DryRunSettings {
     let env_kubeconfig: Vec<PathBuf> = std::env::var_os("KUBECONFIG")
         .map(|v| {
@@ -451,20 +452,17 @@ fn dry_run_settings(args: &Args, environments: &[Environment]) -> DryRunSettings
     let by_config = environments
         .iter()
         .any(|e| e.context.is_some() || e.kubeconfig.is_some());
-    let source = if by_flag {
-        Some(ClusterSource::Flag)
-    } else if by_config {
-        Some(ClusterSource::Config)
-    } else if !env_kubeconfig.is_empty() {
-        Some(ClusterSource::Environment)
-    } else {
-        None
+    let mode = args.dry_run;
+    let default_cluster = match mode {
+        crate::cli::DryRunMode::Off => None,
+        crate::cli::DryRunMode::Server => Some(ClusterSource::Required),
+        crate::cli::DryRunMode::Auto if by_flag => Some(ClusterSource::Flag),
+        crate::cli::DryRunMode::Auto if !env_kubeconfig.is_empty() => {
+            Some(ClusterSource::Environment)
+        }
+        crate::cli::DryRunMode::Auto => None,
     };
-    let (active, source) = match args.dry_run {
-        crate::cli::DryRunMode::Off => (false, None),
-        crate::cli::DryRunMode::Auto => (source.is_some(), source),
-        crate::cli::DryRunMode::Server => (true, Some(ClusterSource::Required)),
-    };
+    let active = mode != crate::cli::DryRunMode::Off && (default_cluster.is_some() || by_config);
     let kubeconfig = match &args.kubeconfig {
         Some(path) => vec![absolute(path)],
         None if !env_kubeconfig.is_empty() => env_kubeconfig,
@@ -472,8 +470,8 @@ fn dry_run_settings(args: &Args, environments: &[Environment]) -> DryRunSettings
     };
     DryRunSettings {
         active,
-        auto_off: args.dry_run == crate::cli::DryRunMode::Auto && !active,
-        source,
+        auto_off: mode == crate::cli::DryRunMode::Auto && !active,
+        default_cluster,
         kubeconfig,
         context: args.context.clone(),
         in_cluster,

@@ -976,3 +976,47 @@ fn diff_shows_what_an_apply_would_change_without_secret_values() {
     // The report on stdout is unchanged by --diff.
     findings(&out);
 }
+
+#[test]
+fn files_outside_a_clustered_environment_are_not_dry_run_without_a_run_cluster() {
+    let production = Emulator::start(Cluster::default());
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let config = kubeconfig(root, &[("production", &production.url)]);
+    write(
+        root,
+        ".gitops-lint.yaml",
+        &format!(
+            "environments:\n  - name: production\n    files: [\"production/**\"]\n    context: production\n    kubeconfig: {config}\n  - name: dev\n    files: [\"dev/**\"]\n"
+        ),
+    );
+    write(
+        root,
+        "production/app.yaml",
+        &deployment("web", "default", "", ""),
+    );
+    write(
+        root,
+        "dev/app.yaml",
+        &deployment("dev-web", "default", "", ""),
+    );
+    let out = run(root, &["--format", "json", "--no-bundled-policies", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        production.mutations(),
+        ["PATCH /apis/apps/v1/namespaces/default/deployments/web"]
+    );
+    // An environment naming an unreachable cluster is configured, not guessed: exit 2.
+    write(
+        root,
+        ".gitops-lint.yaml",
+        "environments:\n  - name: production\n    files: [\"production/**\"]\n    context: production\n    kubeconfig: missing-kubeconfig\n",
+    );
+    let out = run(root, &["."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot read kubeconfig"),
+        "{}",
+        text(&out.stderr)
+    );
+}

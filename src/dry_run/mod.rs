@@ -38,8 +38,6 @@ use discovery::{DiscoveryError, Served};
 pub enum ClusterSource {
     /// `--kubeconfig` or `--context`.
     Flag,
-    /// An environment's `context` or `kubeconfig` in the config file.
-    Config,
     /// `KUBECONFIG` alone, under `--dry-run auto`: a guess.
     Environment,
     /// `--dry-run server`.
@@ -52,7 +50,9 @@ pub struct DryRunSettings {
     pub active: bool,
     /// `auto` found no cluster: say so once.
     pub auto_off: bool,
-    pub source: Option<ClusterSource>,
+    /// The run's cluster, for files whose environment names none; `None`: only environments
+    /// name clusters, and other files are not dry-run.
+    pub default_cluster: Option<ClusterSource>,
     /// Kubeconfig files, merged in order (`--kubeconfig`, else `KUBECONFIG`, else
     /// `~/.kube/config`); empty: the in-cluster service account.
     pub kubeconfig: Vec<PathBuf>,
@@ -71,7 +71,7 @@ impl Default for DryRunSettings {
         DryRunSettings {
             active: false,
             auto_off: false,
-            source: None,
+            default_cluster: None,
             kubeconfig: Vec::new(),
             context: None,
             in_cluster: false,
@@ -130,7 +130,12 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Result<Vec<Finding>, 
         .filter(|o| rules::not_kubernetes_object::is_kubernetes_object(o))
         .filter(|o| o.name().is_some() || o.metadata_str("generateName").is_some())
     {
-        let environment = settings.environment(&object.source.path);
+        let environment = settings
+            .environment(&object.source.path)
+            .filter(|e| e.context.is_some() || e.kubeconfig.is_some());
+        if environment.is_none() && dry_run.default_cluster.is_none() {
+            continue;
+        }
         let target = Target {
             kubeconfig: environment
                 .and_then(|e| e.kubeconfig.clone())
@@ -138,9 +143,7 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Result<Vec<Finding>, 
             context: environment
                 .and_then(|e| e.context.clone())
                 .or_else(|| dry_run.context.clone()),
-            environment: environment
-                .filter(|e| e.context.is_some() || e.kubeconfig.is_some())
-                .map(|e| e.name.clone()),
+            environment: environment.map(|e| e.name.clone()),
         };
         targets.entry(target).or_default().push(object);
     }
@@ -157,7 +160,7 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Result<Vec<Finding>, 
         let mut diffs = Vec::new();
         for (target, objects) in &targets {
             let guessing = target.environment.is_none()
-                && dry_run.source == Some(ClusterSource::Environment);
+                && dry_run.default_cluster == Some(ClusterSource::Environment);
             match run_target(target, objects, dry_run, deadline, &mut diffs).await {
                 Ok(more) => findings.extend(more),
                 Err(TargetError::Unreachable(message)) if guessing => {
