@@ -142,14 +142,15 @@ pub const ALL: &[Rule] = &[
     invalid_schema::RULE,
     policy_error::RULE,
     changed_policy::RULE,
+    suppression_without_reason::RULE,
+    invalid_suppression::RULE,
+    // The dry-run's, last: existing rules keep their SARIF rule indices.
     server_rejected::RULE,
     admission_denied::RULE,
     dry_run_forbidden::RULE,
     unknown_server_kind::RULE,
     server_warning::RULE,
     dry_run_skipped::RULE,
-    suppression_without_reason::RULE,
-    invalid_suppression::RULE,
 ];
 
 /// Looks a built-in rule up by id.
