@@ -5,8 +5,9 @@
 use serde_json::{Map, Value};
 
 const CONTEXT: usize = 3;
-/// Objects longer than this (in lines) are summarised, not diffed (the diff is quadratic).
-const MAX_LINES: usize = 5_000;
+/// Object pairs whose line counts multiply past this are summarised, not diffed: the diff table
+/// is quadratic (4 bytes a cell, so at most 16 MB).
+const MAX_CELLS: usize = 4_000_000;
 
 /// A unified diff of `live` (absent: a new object) against `after`; `None` when nothing changes.
 pub fn render(label: &str, live: Option<&Value>, after: &Value) -> Option<String> {
@@ -23,7 +24,7 @@ pub fn render(label: &str, live: Option<&Value>, after: &Value) -> Option<String
         "--- live/{label}{}\n+++ dry-run/{label}\n",
         if live.is_none() { " (absent)" } else { "" }
     );
-    if old.len() > MAX_LINES || new.len() > MAX_LINES {
+    if (old.len() + 1).saturating_mul(new.len() + 1) > MAX_CELLS {
         out.push_str(&format!(
             "@@ {} lines → {} lines: too large to diff @@\n",
             old.len(),
@@ -123,7 +124,7 @@ fn emit(value: &Value, indent: usize, out: &mut Vec<String>) {
                 emit(item, indent + 2, &mut lines);
                 match (item, lines.first_mut()) {
                     (Value::Object(m), Some(first)) if !m.is_empty() => {
-                        *first = format!("{pad}- {}", &first[indent + 2..]);
+                        *first = format!("{pad}- {}", first.get(indent + 2..).unwrap_or(first));
                         out.extend(lines);
                     }
                     _ => out.push(format!("{pad}- {}", scalar_text(item))),
