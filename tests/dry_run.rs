@@ -1020,3 +1020,26 @@ fn files_outside_a_clustered_environment_are_not_dry_run_without_a_run_cluster()
         text(&out.stderr)
     );
 }
+
+#[test]
+fn human_output_shows_the_servers_verdict_at_its_line() {
+    let file = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: nowhere\n";
+    let emulator = Emulator::start(Cluster::default());
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "m.yaml", file);
+    let config = kubeconfig(dir.path(), &[("ci", &emulator.url)]);
+    let out = run(
+        dir.path(),
+        &[
+            "--color",
+            "never",
+            "--no-bundled-policies",
+            "--kubeconfig",
+            &config,
+            "m.yaml",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("m.yaml:5:3"), "{stdout}");
+    assert!(stdout.contains("server-rejected"), "{stdout}");
+}
