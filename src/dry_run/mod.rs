@@ -196,6 +196,11 @@ enum TargetError {
 
 async fn connect(target: &Target, settings: &DryRunSettings) -> Result<kube::Client, String> {
     let mut config = if target.kubeconfig.is_empty() {
+        if let Some(context) = &target.context {
+            return Err(format!(
+                "context `{context}` needs a kubeconfig: pass --kubeconfig FILE, set KUBECONFIG, or give the environment a `kubeconfig`"
+            ));
+        }
         if !settings.in_cluster {
             return Err("no kubeconfig: pass --kubeconfig FILE or set KUBECONFIG, or run in a pod with a service account".into());
         }
