@@ -829,6 +829,13 @@ fn auto_without_a_cluster_is_off_with_one_note_and_off_is_silent() {
         "{}",
         text(&out.stderr)
     );
+    let out = run(dir.path(), &["--context", "prod", "m.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("context `prod` needs a kubeconfig"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
