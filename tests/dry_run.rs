@@ -1050,3 +1050,55 @@ fn human_output_shows_the_servers_verdict_at_its_line() {
     assert!(stdout.contains("m.yaml:5:3"), "{stdout}");
     assert!(stdout.contains("server-rejected"), "{stdout}");
 }
+
+#[test]
+fn throttling_that_never_ends_is_exit_2_and_a_status_retry_hint_is_honoured() {
+    let file = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: default\n";
+    let throttled: Vec<Reply> = (0..10)
+        .map(|_| {
+            Reply::plain(
+                429,
+                "Too many requests, please try again later.\n",
+                &[("Retry-After", "0")],
+            )
+        })
+        .collect();
+    let (out, emulator, _dir) = check_one(
+        file,
+        |e| {
+            e.script(
+                "PATCH",
+                "/api/v1/namespaces/default/configmaps/c",
+                throttled,
+            )
+        },
+        Cluster::default(),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("still answers 429 after retries: Too many requests, please try again later.; try again later or lower --dry-run-concurrency"),
+        "{stderr}"
+    );
+    assert_eq!(emulator.mutations().len(), 5, "one try and four retries");
+
+    // 503 with a Status body whose details carry retryAfterSeconds, then success.
+    let unavailable = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"the request has been made before all known HTTP paths have been installed, please try again\",\"reason\":\"ServiceUnavailable\",\"details\":{\"retryAfterSeconds\":1},\"code\":503}\n";
+    let started = Instant::now();
+    let (out, emulator, _dir) = check_one(
+        file,
+        |e| {
+            e.script(
+                "PATCH",
+                "/api/v1/namespaces/default/configmaps/c",
+                vec![Reply::json(503, unavailable), Reply::Default],
+            )
+        },
+        Cluster::default(),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(emulator.mutations().len(), 2);
+    assert!(started.elapsed() >= Duration::from_secs(1));
+}
