@@ -31,6 +31,8 @@ Examples:
   gitops-lint --changed --worktree            ...plus uncommitted and untracked files
   gitops-lint --no-render infra/              check overlays' files as plain manifests
   gitops-lint --kustomize kubectl infra/      render overlays with `kubectl kustomize`
+  gitops-lint --dry-run server --context staging infra/
+                                              also dry-run every object on the staging cluster
   gitops-lint rules                           list every rule
   gitops-lint explain duplicate-key           a rule's documentation
 
@@ -207,6 +209,73 @@ pub struct Args {
         help_heading = "Rendering (Kustomize, Helm)"
     )]
     pub no_cache: bool,
+    /// Dry-run every object on the cluster with server-side apply (`dryRun=All`, never a write):
+    /// admission webhooks, policies, quotas, RBAC and the API server's own validation. `auto`:
+    /// on when a cluster is configured (--kubeconfig, --context, `context`/`kubeconfig` of a
+    /// config environment, or KUBECONFIG), else off. Example: `gitops-lint --dry-run server
+    /// --context staging infra/`
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODE",
+        default_value_t = DryRunMode::Auto,
+        help_heading = "Server-side dry-run"
+    )]
+    pub dry_run: DryRunMode,
+
+    /// The kubeconfig file for the dry-run [default: $KUBECONFIG, else ~/.kube/config, else the
+    /// in-cluster service account].
+    #[arg(long, value_name = "FILE", help_heading = "Server-side dry-run")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context for the dry-run [default: the current context]; an environment's
+    /// own `context` in the config wins for its files.
+    #[arg(long, value_name = "NAME", help_heading = "Server-side dry-run")]
+    pub context: Option<String>,
+
+    /// How many dry-run requests are in flight at once.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 8,
+        help_heading = "Server-side dry-run"
+    )]
+    pub dry_run_concurrency: usize,
+
+    /// Seconds one dry-run request may take before it is retried.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        help_heading = "Server-side dry-run"
+    )]
+    pub dry_run_timeout: u64,
+
+    /// Seconds the whole dry-run may take, retries included; past it the run stops with exit
+    /// status 2.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 300,
+        help_heading = "Server-side dry-run"
+    )]
+    pub dry_run_deadline: u64,
+
+    /// With the dry-run, print on stderr what an apply would change, as `kubectl diff` does:
+    /// the live object against the dry-run's result (Secret values never shown).
+    #[arg(long, help_heading = "Server-side dry-run")]
+    pub diff: bool,
+}
+
+/// When the server-side dry-run runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DryRunMode {
+    /// Always: no cluster, or an unreachable one, is an error.
+    Server,
+    /// When a cluster is configured.
+    Auto,
+    /// Never.
+    Off,
 }
 
 #[derive(Debug, Subcommand)]

@@ -24,6 +24,9 @@ pub enum Error {
     /// Changed mode could not tell what changed: not a repository, a base that is not in the
     /// clone, a shallow clone without the merge base.
     Changes(ChangesError),
+    /// The dry-run could not run: the cluster is unreachable, refuses the credentials, or did
+    /// not answer in time. The message says what to fix.
+    DryRun(String),
 }
 
 impl From<ChangesError> for Error {
@@ -58,6 +61,7 @@ impl fmt::Display for Error {
             Error::Output { path: None, error } => write!(f, "cannot write output: {error}"),
             Error::Usage(message) => f.write_str(message),
             Error::Changes(e) => write!(f, "{e}"),
+            Error::DryRun(message) => write!(f, "server-side dry-run: {message}"),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod dry_run;
 pub mod error;
 pub mod explain;
 pub mod finding;

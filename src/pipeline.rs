@@ -1,14 +1,15 @@
 //! The pipeline, top to bottom in one function:
 //!
 //! ```text
-//! settings ─► discover ─► parse (spans) ─► render ─► object rules ─► schema ─► policies ─► map back ─► suppress ─► report ─► exit code
+//! settings ─► discover ─► parse (spans) ─► render ─► object rules ─► schema ─► policies ─► dry-run ─► map back ─► suppress ─► report ─► exit code
 //! ```
 //!
 //! The render stage turns Kustomize overlays and Helm charts into the objects CD applies; the
-//! checks run on those instead of the files they cover, and `render::origin::map_back` puts
-//! each finding back on the repository file and line the field comes from.
+//! checks (the dry-run included) run on those instead of the files they cover, and
+//! `render::origin::map_back` puts each finding back on the repository file and line the field
+//! comes from.
 //!
-//! API-server rules and the dry-run slot in beside them; each stage takes the parsed files and
+//! API-server rules slot in beside them; each stage takes the parsed files and
 //! returns findings. In changed mode discovery selects the changed files, changed policy files
 //! are reviewed beside the policy stage, and a change without a manifest stops after discovery.
 
@@ -26,7 +27,7 @@ use crate::report::{
     self, ChangeSummary, CheckedObject, Format, HumanOptions, RenderSummary, Report, Summary,
 };
 use crate::settings::{ChangedFiles, Settings};
-use crate::{check, kustomize, policy, render, schema, suppress};
+use crate::{check, dry_run, kustomize, policy, render, schema, suppress};
 
 /// What a run found, before rendering.
 pub struct Outcome {
@@ -87,6 +88,7 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         findings.extend(schema::check(&checked, settings));
         schema::absorb_yaml_warnings(&mut findings);
         findings.extend(policy::check(&checked, settings));
+        findings.extend(dry_run::check(&checked, settings)?);
     }
     let mut files = checked;
     files.extend(covered);

@@ -17,6 +17,7 @@ use crate::changes::{BaseSpec, ChangeSet, Repo, Request, Status, Upto};
 use crate::cli::{Args, ColorChoice};
 use crate::config::{self, ConfigError, ConfigFile, FailOn, RuleLevel};
 use crate::discover::absolute;
+use crate::dry_run::{ClusterSource, DryRunSettings};
 use crate::error::Error;
 use crate::finding::Severity;
 use crate::manifest::yaml::Limits;
@@ -59,6 +60,8 @@ pub struct Settings {
     pub environments: Vec<Environment>,
     /// Kustomize and Helm rendering.
     pub render: RenderSettings,
+    /// The server-side dry-run: whether it runs, against which cluster, with which limits.
+    pub dry_run: DryRunSettings,
 }
 
 /// How Kustomize roots and Helm charts are rendered.
@@ -308,6 +311,7 @@ impl Settings {
             .into_iter()
             .map(|e| Environment::resolve(e, &base, !args.kubernetes_version.is_empty()))
             .collect::<Result<Vec<_>, Error>>()?;
+        let dry_run = dry_run_settings(&args, &environments);
         let rules = RuleLevels {
             global: file.rules.into_iter().collect(),
             overrides: file
@@ -341,6 +345,7 @@ impl Settings {
             changes,
             environments,
             render,
+            dry_run,
         })
     }
 
@@ -366,6 +371,7 @@ impl Settings {
             changes: None,
             environments: Vec::new(),
             render: RenderSettings::default(),
+            dry_run: DryRunSettings::default(),
         }
     }
 
@@ -456,6 +462,55 @@ impl Settings {
     /// A path relative to the config base, for glob matching.
     pub fn relative<'a>(&self, absolute: &'a Path) -> &'a Path {
         absolute.strip_prefix(&self.base).unwrap_or(absolute)
+    }
+}
+
+/// Whether and where the dry-run runs. `auto` turns it on when a cluster is named by a flag, an
+/// environment of the config, or `KUBECONFIG`; only the last is a guess, which may fail quietly.
+/// Files outside the environments that name a cluster go to the run's cluster, if it has one.
+fn dry_run_settings(args: &Args, environments: &[Environment]) -> DryRunSettings {
+    let env_kubeconfig: Vec<PathBuf> = std::env::var_os("KUBECONFIG")
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let home_kubeconfig = std::env::var_os("HOME")
+        .map(|home| PathBuf::from(home).join(".kube").join("config"))
+        .filter(|p| p.is_file());
+    let in_cluster = std::env::var_os("KUBERNETES_SERVICE_HOST").is_some_and(|v| !v.is_empty());
+    let by_flag = args.kubeconfig.is_some() || args.context.is_some();
+    let by_config = environments
+        .iter()
+        .any(|e| e.context.is_some() || e.kubeconfig.is_some());
+    let mode = args.dry_run;
+    let default_cluster = match mode {
+        crate::cli::DryRunMode::Off => None,
+        crate::cli::DryRunMode::Server => Some(ClusterSource::Required),
+        crate::cli::DryRunMode::Auto if by_flag => Some(ClusterSource::Flag),
+        crate::cli::DryRunMode::Auto if !env_kubeconfig.is_empty() => {
+            Some(ClusterSource::Environment)
+        }
+        crate::cli::DryRunMode::Auto => None,
+    };
+    let active = mode != crate::cli::DryRunMode::Off && (default_cluster.is_some() || by_config);
+    let kubeconfig = match &args.kubeconfig {
+        Some(path) => vec![absolute(path)],
+        None if !env_kubeconfig.is_empty() => env_kubeconfig,
+        None => home_kubeconfig.into_iter().collect(),
+    };
+    DryRunSettings {
+        active,
+        auto_off: mode == crate::cli::DryRunMode::Auto && !active,
+        default_cluster,
+        kubeconfig,
+        context: args.context.clone(),
+        in_cluster,
+        concurrency: args.dry_run_concurrency.max(1),
+        timeout: std::time::Duration::from_secs(args.dry_run_timeout.max(1)),
+        deadline: std::time::Duration::from_secs(args.dry_run_deadline.max(1)),
+        diff: args.diff,
     }
 }
 

@@ -29,6 +29,8 @@ pub enum Family {
     Schema,
     Policy,
     Render,
+    /// The server-side dry-run against the target cluster.
+    Cluster,
     Suppression,
 }
 
@@ -41,6 +43,7 @@ impl Family {
             Family::Schema => "schema",
             Family::Policy => "policy",
             Family::Render => "render",
+            Family::Cluster => "cluster",
             Family::Suppression => "suppression",
         }
     }
@@ -80,9 +83,12 @@ macro_rules! declare_rule {
     };
 }
 
+pub mod admission_denied;
 pub mod alias_expansion_limit;
 pub mod changed_policy;
 pub mod deprecated_api_version;
+pub mod dry_run_forbidden;
+pub mod dry_run_skipped;
 pub mod duplicate_key;
 pub mod duplicate_list_entry;
 pub mod duplicate_object;
@@ -100,9 +106,12 @@ pub mod policy_error;
 pub mod removed_api_version;
 pub mod render_failed;
 pub mod renderer_unavailable;
+pub mod server_rejected;
+pub mod server_warning;
 pub mod suppression_without_reason;
 pub mod unknown_field;
 pub mod unknown_kind;
+pub mod unknown_server_kind;
 pub mod unreadable_file;
 pub mod unserved_api_version;
 pub mod unsupported_yaml_value;
@@ -141,6 +150,13 @@ pub const ALL: &[Rule] = &[
     renderer_unavailable::RULE,
     suppression_without_reason::RULE,
     invalid_suppression::RULE,
+    // The dry-run's, last: existing rules keep their SARIF rule indices.
+    server_rejected::RULE,
+    admission_denied::RULE,
+    dry_run_forbidden::RULE,
+    unknown_server_kind::RULE,
+    server_warning::RULE,
+    dry_run_skipped::RULE,
 ];
 
 /// Looks a built-in rule up by id.
