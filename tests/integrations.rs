@@ -596,3 +596,174 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         assert_valid_sarif(&schema, &sarif);
     }
 }
+
+// ---- the pre-commit hook, with the real pre-commit ------------------------------------------------
+
+/// `pre-commit`'s version, or `None` with a printed notice.
+fn pre_commit(what: &str) -> Option<String> {
+    match Command::new("pre-commit").arg("--version").output() {
+        Ok(out) if out.status.success() => Some(text(&out.stdout)),
+        _ => {
+            println!(
+                "NOTICE: {what} skipped: pre-commit is not installed (pip install pre-commit)"
+            );
+            None
+        }
+    }
+}
+
+/// The hook as `.pre-commit-hooks.yaml` defines it: its `key: value` lines.
+fn hook_definition() -> Vec<(String, String)> {
+    let manifest = read(&Path::new(ROOT).join(".pre-commit-hooks.yaml"));
+    manifest
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.trim_start_matches("- ").trim().split_once(": "))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+impl Repo {
+    /// Runs `pre-commit` (or `git commit`, which runs the installed hook) with its own home.
+    fn pre_commit(&self, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+        Command::new("pre-commit")
+            .args(args)
+            .current_dir(&self.root)
+            .env("PRE_COMMIT_HOME", home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .envs(env.iter().copied())
+            .output()
+            .expect("pre-commit runs")
+    }
+
+    fn git_commit(&self, home: &Path, message: &str, env: &[(&str, &str)]) -> Output {
+        git_command(&self.root)
+            .args(["commit", "--message", message])
+            .env("PRE_COMMIT_HOME", home)
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .envs(env.iter().copied())
+            .output()
+            .expect("git commit runs")
+    }
+}
+
+/// Installs the hook in a repository holding the base deployment, then checks that the pull
+/// request's commit (a broken replicas field, a privileged pod) is blocked with located findings,
+/// and that a good commit passes.
+fn assert_hook_blocks_bad_commits(config: &str, env: &[(&str, &str)]) {
+    let repo = Repo::new(&[
+        ("infra/deployment.yaml", BASE_DEPLOYMENT),
+        (".pre-commit-config.yaml", config),
+    ]);
+    let home = repo.scratch("pre-commit-home");
+    let install = repo.pre_commit(&home, &["install"], env);
+    assert!(install.status.success(), "{}", text(&install.stderr));
+    let head = repo.git(&["rev-parse", "HEAD"]);
+
+    let broken = BASE_DEPLOYMENT.replacen("replicas: 2", "replicas: two", 1);
+    repo.write("infra/deployment.yaml", &broken);
+    repo.write("infra/debug-pod.yaml", PRIVILEGED_POD);
+    repo.git(&["add", "--all"]);
+    let blocked = repo.git_commit(&home, "break things", env);
+    let log = format!("{}{}", text(&blocked.stdout), text(&blocked.stderr));
+    assert!(!blocked.status.success(), "the commit went through:\n{log}");
+    assert_eq!(repo.git(&["rev-parse", "HEAD"]), head, "HEAD moved");
+    assert!(
+        log.contains("gitops-lint") && log.contains("Failed"),
+        "{log}"
+    );
+    assert!(log.contains("infra/deployment.yaml:10:"), "{log}");
+    assert!(log.contains("privileged-container"), "{log}");
+    assert!(log.contains("infra/debug-pod.yaml:"), "{log}");
+
+    // Fixed: the same files pass.
+    let scaled = BASE_DEPLOYMENT.replacen("replicas: 2", "replicas: 3", 1);
+    repo.write("infra/deployment.yaml", &scaled);
+    std::fs::remove_file(repo.root.join("infra/debug-pod.yaml")).unwrap();
+    repo.git(&["add", "--all"]);
+    let passed = repo.git_commit(&home, "scale up", env);
+    let log = format!("{}{}", text(&passed.stdout), text(&passed.stderr));
+    assert!(passed.status.success(), "{log}");
+    assert!(log.contains("Passed"), "{log}");
+    assert_ne!(repo.git(&["rev-parse", "HEAD"]), head);
+
+    // A commit without manifests does not run the hook.
+    repo.write("README.md", "# shop\n");
+    repo.git(&["add", "--all"]);
+    let skipped = repo.git_commit(&home, "docs", env);
+    let log = format!("{}{}", text(&skipped.stdout), text(&skipped.stderr));
+    assert!(skipped.status.success(), "{log}");
+    assert!(log.contains("(no files to check)Skipped"), "{log}");
+}
+
+/// The hook as `.pre-commit-hooks.yaml` defines it (files, pass_filenames, the `--staged`
+/// entry), run by the real pre-commit as a local hook on the binary under test: pre-commit's
+/// `language: rust` would build gitops-lint with `cargo install` (a release build) in every
+/// test run; `pre_commit_language_rust_builds_the_hook` covers that, on request.
+#[test]
+fn pre_commit_hook_blocks_a_bad_commit_and_passes_a_good_one() {
+    if pre_commit("the pre-commit hook test").is_none() {
+        return;
+    }
+    let hook = hook_definition();
+    let get = |key: &str| {
+        hook.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("the hook has no {key}"))
+    };
+    assert_eq!(get("language"), "rust");
+    let entry = get("entry");
+    let arguments = entry
+        .strip_prefix("gitops-lint")
+        .expect("the entry runs gitops-lint");
+    let config = format!(
+        "repos:\n  - repo: local\n    hooks:\n      - id: {}\n        name: {}\n        \
+         entry: {BINARY}{arguments}\n        language: system\n        files: {}\n        \
+         pass_filenames: {}\n        require_serial: {}\n",
+        get("id"),
+        get("name"),
+        get("files"),
+        get("pass_filenames"),
+        get("require_serial"),
+    );
+    assert_hook_blocks_bad_commits(&config, &[]);
+}
+
+/// `language: rust` as users get it: pre-commit clones this repository at the current commit
+/// and builds the hook with `cargo install` (crates from crates.io; a release build). Slow, so
+/// only with GITOPS_LINT_PRE_COMMIT_RUST=1; CARGO_TARGET_DIR=<this crate's target> reuses an
+/// earlier `cargo build --release`.
+#[test]
+fn pre_commit_language_rust_builds_the_hook() {
+    if std::env::var_os("GITOPS_LINT_PRE_COMMIT_RUST").is_none() {
+        println!(
+            "NOTICE: the language: rust pre-commit build skipped (set GITOPS_LINT_PRE_COMMIT_RUST=1)"
+        );
+        return;
+    }
+    if pre_commit("the language: rust pre-commit build").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let clone = dir.path().join("gitops-lint");
+    let head = git_in(Path::new(ROOT), &["rev-parse", "HEAD"]);
+    git_in(
+        dir.path(),
+        &[
+            "clone",
+            "--quiet",
+            "--no-local",
+            ROOT,
+            clone.to_str().unwrap(),
+        ],
+    );
+    let config = format!(
+        "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: gitops-lint\n",
+        clone.display(),
+        head.trim()
+    );
+    assert_hook_blocks_bad_commits(&config, &[]);
+}
