@@ -767,3 +767,75 @@ fn pre_commit_language_rust_builds_the_hook() {
     );
     assert_hook_blocks_bad_commits(&config, &[]);
 }
+
+// ---- the example repositories ---------------------------------------------------------------------
+
+/// Timing varies: `, 114 ms` at the end of the summary line becomes `, <T> ms`.
+fn without_timing(output: &str) -> String {
+    let mut out = String::new();
+    for line in output.lines() {
+        match line.rsplit_once(", ") {
+            Some((head, tail))
+                if tail.ends_with(" ms")
+                    && tail[..tail.len() - 3].bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                out.push_str(head);
+                out.push_str(", <T> ms");
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `examples/broken/README.md` shows the output of its command; it stays in sync.
+#[test]
+fn broken_example_readme_shows_the_real_output() {
+    let readme_path = Path::new(ROOT).join("examples/broken/README.md");
+    let readme = read(&readme_path);
+    let out = Command::new(BINARY)
+        .args([
+            "--color",
+            "never",
+            "--policy",
+            "examples/broken/policy",
+            "examples/broken",
+        ])
+        .current_dir(ROOT)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let expected = format!("```text\n{}```\n", without_timing(&text(&out.stdout)));
+    let (start, end) = ("<!-- expected:start -->\n", "<!-- expected:end -->");
+    let from = readme.find(start).expect("start marker") + start.len();
+    let to = readme.find(end).expect("end marker");
+    if std::env::var_os("GITOPS_LINT_BLESS").is_some() {
+        let blessed = format!("{}{expected}{}", &readme[..from], &readme[to..]);
+        std::fs::write(&readme_path, blessed).unwrap();
+        return;
+    }
+    assert_eq!(
+        &readme[from..to],
+        expected,
+        "examples/broken/README.md is stale; GITOPS_LINT_BLESS=1 cargo test --test integrations broken"
+    );
+    // One finding of each family.
+    for rule in [
+        "invalid-encoding",
+        "duplicate-key",
+        "missing-name",
+        "unknown-field",
+        "privileged-container",
+        "main.deny",
+        "suppression-without-reason",
+    ] {
+        assert_eq!(
+            expected.matches(&format!("\n{rule}\n")).count(),
+            1,
+            "{rule}:\n{expected}"
+        );
+    }
+}
