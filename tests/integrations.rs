@@ -542,6 +542,15 @@ fn sarif_schema(what: &str) -> Option<serde_json::Value> {
 }
 
 fn assert_valid_sarif(schema: &serde_json::Value, sarif: &serde_json::Value) {
+    let errors = sarif_errors(schema, sarif);
+    assert!(
+        errors.is_empty(),
+        "SARIF is not valid SARIF 2.1.0:\n{}",
+        errors.join("\n")
+    );
+}
+
+fn sarif_errors(schema: &serde_json::Value, sarif: &serde_json::Value) -> Vec<String> {
     // The published schema's `language` patterns have a stray `]`, which the meta-schema's
     // `format: regex` rejects; they are read as intended (gitops-lint emits no `language`).
     let schema: serde_json::Value = serde_json::from_str(
@@ -551,15 +560,10 @@ fn assert_valid_sarif(schema: &serde_json::Value, sarif: &serde_json::Value) {
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
-    let errors: Vec<String> = validator
+    validator
         .iter_errors(sarif)
         .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF is not valid SARIF 2.1.0:\n{}",
-        errors.join("\n")
-    );
+        .collect()
 }
 
 /// Every pinned format input, as SARIF, is valid against the schema; so is a run with related
@@ -592,8 +596,11 @@ fn sarif_output_is_valid_sarif_2_1_0() {
             "{}",
             text(&out.stderr)
         );
-        let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_valid_sarif(&schema, &sarif);
+        // The schema does reject what is not SARIF 2.1.0.
+        sarif["version"] = "2.0.0".into();
+        assert!(!sarif_errors(&schema, &sarif).is_empty());
     }
 }
 
@@ -912,4 +919,62 @@ fn example_gitops_repository_passes() {
     }
     assert_eq!(out.status.code(), Some(0), "{}{stderr}", text(&out.stdout));
     assert!(text(&out.stdout).starts_with("0 errors, 0 warnings in "));
+}
+
+/// GitHub code scanning's documented limits: at most 25,000 results a run (the rest counted in a
+/// tool notification), at most 10 MB gzipped; every result has a region, a `ruleId` that names
+/// its rule in `tool.driver.rules`, and `partialFingerprints`.
+#[test]
+fn sarif_meets_github_code_scanning_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".gitops-lint.yaml"),
+        "rules:\n  unknown-kind: off\n",
+    )
+    .unwrap();
+    let mut manifest =
+        String::from("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: many\ndata:\n");
+    for i in 0..25_010 {
+        manifest.push_str(&format!("  k{i}: yes\n"));
+    }
+    std::fs::write(dir.path().join("many.yaml"), manifest).unwrap();
+    let out = Command::new(BINARY)
+        .args(["--format", "sarif", "--fail-on", "never", "many.yaml"])
+        .current_dir(dir.path())
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gzip, &out.stdout).unwrap();
+    let gzipped = gzip.finish().unwrap().len();
+    assert!(gzipped < 10 * 1024 * 1024, "{gzipped} bytes gzipped");
+
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 25_000);
+    let notification = &run["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(
+        notification["message"]["text"],
+        "10 results were left out: GitHub code scanning accepts at most 25000 per run"
+    );
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let mut fingerprints = std::collections::HashSet::new();
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(region["startColumn"].as_u64().unwrap() >= 1);
+        let fingerprint = result["partialFingerprints"]["gitopsLint/v1"]
+            .as_str()
+            .unwrap();
+        fingerprints.insert(fingerprint.to_string());
+    }
+    assert_eq!(fingerprints.len(), 25_000, "one fingerprint per result");
+    if let Some(schema) = sarif_schema("25,000-result SARIF against the schema") {
+        assert_valid_sarif(&schema, &sarif);
+    }
 }
