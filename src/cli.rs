@@ -172,7 +172,8 @@ pub struct Args {
     /// A local schema catalog in kubeconform's -schema-location syntax, e.g.
     /// 'catalog/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'; repeatable.
     ///
-    /// Example: `gitops-lint --schema-location 'schemas/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json' infra/`
+    /// Example:
+    /// `gitops-lint --schema-location 'schemas/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json' x/`
     #[arg(long = "schema-location", value_name = "TEMPLATE")]
     pub schema_locations: Vec<String>,
 
