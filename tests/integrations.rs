@@ -296,6 +296,44 @@ fn action_fails_a_pull_request_that_breaks_a_manifest_and_adds_a_privileged_pod(
     assert!(text(&verdict.stdout).starts_with("::error title=gitops-lint::findings"));
 }
 
+/// 100 findings (40 errors, 60 warnings): 10 error and 10 warning annotations, errors first,
+/// one notice counting the other 80, and all 100 in the job summary.
+#[test]
+fn action_budgets_annotations_for_100_findings() {
+    let repo = Repo::new(&[(".gitops-lint.yaml", "rules:\n  unknown-kind: off\n")]);
+    repo.git(&["checkout", "--quiet", "-b", "pr"]);
+    let mut many =
+        String::from("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: many\ndata:\n");
+    for i in 0..40 {
+        many.push_str(&format!("  k{i}: \"1\"\n  k{i}: \"2\"\n"));
+    }
+    for i in 0..60 {
+        many.push_str(&format!("  w{i}: yes\n"));
+    }
+    repo.commit("many findings", &[("many.yaml", &many)]);
+    let runner = Runner::new(&repo);
+    let run = runner.script(&repo.root, "run.sh", &[], &[("GITOPS_LINT", BINARY)]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let log = text(&run.stdout);
+    let annotations: Vec<&str> = log.lines().filter(|l| l.starts_with("::")).collect();
+    let count = |prefix: &str| annotations.iter().filter(|l| l.starts_with(prefix)).count();
+    assert_eq!(count("::error "), 10, "{log}");
+    assert_eq!(count("::warning "), 10, "{log}");
+    assert_eq!(count("::notice "), 1, "{log}");
+    assert!(annotations[..10].iter().all(|l| l.starts_with("::error ")));
+    assert!(log.contains("80 more findings are not annotated"), "{log}");
+    let outputs = runner.outputs();
+    assert_eq!(output(&outputs, "exit-code"), "1");
+    assert_eq!(output(&outputs, "errors"), "40");
+    assert_eq!(output(&outputs, "warnings"), "60");
+    let summary = read(&runner.summary);
+    let rows = summary
+        .lines()
+        .filter(|l| l.starts_with("| error") || l.starts_with("| warning"))
+        .count();
+    assert_eq!(rows, 100, "{summary}");
+}
+
 #[test]
 fn action_verdict_fails_exactly_on_findings_and_errors() {
     let repo = Repo::new(&[]);
