@@ -269,6 +269,10 @@ fn action_fails_a_pull_request_that_breaks_a_manifest_and_adds_a_privileged_pod(
         .count();
     assert_eq!(rows, error_count + warning_count, "{summary}");
     assert!(summary.contains("privileged-container"), "{summary}");
+    let first_row = summary
+        .lines()
+        .find(|l| l.starts_with("| ") && !l.starts_with("| Severity"));
+    assert!(first_row.unwrap().starts_with("| error |"), "{summary}");
 
     // A SARIF file with a region on every result.
     let sarif_file = PathBuf::from(output(&outputs, "sarif-file"));
