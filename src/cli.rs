@@ -55,88 +55,129 @@ pub struct Args {
 
     /// Files or directories to check [default: .]. Directories are walked respecting
     /// .gitignore; hidden files are skipped.
+    ///
+    /// Example: `gitops-lint infra/ clusters/prod/kustomization.yaml`
     #[arg(value_name = "PATH", value_parser = clap::builder::OsStringValueParser::new())]
     pub paths: Vec<std::ffi::OsString>,
 
     /// Output format on stdout.
+    ///
+    /// Example: `gitops-lint --format json infra/ > findings.json`
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
     /// Also write a report in FORMAT to FILE; repeatable (e.g. --report sarif=out.sarif).
+    ///
+    /// Example: `gitops-lint --report sarif=lint.sarif --report junit=lint.xml infra/`
     #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
     pub reports: Vec<(Format, PathBuf)>,
 
     /// The lowest severity that makes the run fail with exit status 1 [default: error].
+    ///
+    /// Example: `gitops-lint --fail-on warning infra/`
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 
     /// Configuration file [default: the nearest .gitops-lint.yaml from the first PATH up to the
     /// repository root].
+    ///
+    /// Example: `gitops-lint --config ci/gitops-lint.yaml infra/`
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Ignore any configuration file.
+    ///
+    /// Example: `gitops-lint --no-config infra/`
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
 
     /// Number of worker threads [default: the number of CPUs].
+    ///
+    /// Example: `gitops-lint -j 2 infra/`
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
 
     /// When to use colors in human output; NO_COLOR is honoured under `auto`.
+    ///
+    /// Example: `gitops-lint --color always infra/ | less -R`
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
     /// Print findings only: no summary line, no notes.
+    ///
+    /// Example: `gitops-lint -q infra/`
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
     /// Files larger than this many bytes are reported and not parsed [default: 33554432].
+    ///
+    /// Example: `gitops-lint --max-file-size 1048576 infra/`
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
 
     /// Kubernetes version(s) to validate against, comma-separated (e.g. 1.33,1.37) [default:
     /// the newest bundled, or `kubernetes-versions` in the config].
+    ///
+    /// Example: `gitops-lint -k 1.33,1.37 infra/`
     #[arg(long, short = 'k', value_name = "VERSIONS", value_delimiter = ',')]
     pub kubernetes_version: Vec<String>,
 
     /// Accept fields the schemas do not declare (kubeconform without -strict).
+    ///
+    /// Example: `gitops-lint --no-strict infra/`
     #[arg(long)]
     pub no_strict: bool,
 
     /// A directory or file of CustomResourceDefinitions whose schemas validate custom
     /// resources; repeatable. CRDs among the checked files are always used.
+    ///
+    /// Example: `gitops-lint --crds crds/ infra/`
     #[arg(long = "crds", value_name = "PATH")]
     pub crds: Vec<PathBuf>,
 
     /// A directory (or file) of conftest-style Rego policies; repeatable.
+    ///
+    /// Example: `gitops-lint -p policy/ infra/`
     #[arg(long = "policy", short = 'p', value_name = "DIR")]
     pub policies: Vec<PathBuf>,
 
     /// A Rego package of the --policy directories to evaluate; repeatable [default: main].
+    ///
+    /// Example: `gitops-lint -p policy/ --namespace main --namespace security infra/`
     #[arg(long = "namespace", value_name = "NS")]
     pub namespaces: Vec<String>,
 
     /// Evaluate every package of the --policy directories.
+    ///
+    /// Example: `gitops-lint -p policy/ --all-namespaces infra/`
     #[arg(long)]
     pub all_namespaces: bool,
 
     /// A JSON or YAML file, or a directory of them, loaded as Rego `data` for --policy
     /// directories; repeatable.
+    ///
+    /// Example: `gitops-lint -p policy/ --data policy/exceptions.yaml infra/`
     #[arg(long = "data", value_name = "FILE")]
     pub data: Vec<PathBuf>,
 
     /// Give --policy directories every document of every file as one input (conftest
     /// --combine): an array of {"path", "contents"}.
+    ///
+    /// Example: `gitops-lint -p policy/ --combine infra/`
     #[arg(long)]
     pub combine: bool,
 
     /// Do not run the bundled policy library.
+    ///
+    /// Example: `gitops-lint --no-bundled-policies -p policy/ infra/`
     #[arg(long)]
     pub no_bundled_policies: bool,
 
     /// A local schema catalog in kubeconform's -schema-location syntax, e.g.
     /// 'catalog/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'; repeatable.
+    ///
+    /// Example:
+    /// `gitops-lint --schema-location 'schemas/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json' x/`
     #[arg(long = "schema-location", value_name = "TEMPLATE")]
     pub schema_locations: Vec<String>,
 
@@ -159,7 +200,7 @@ pub struct Args {
     pub base: Option<String>,
 
     /// Check the changes staged in the index, against HEAD (with --changed: against the merge
-    /// base); policies come from HEAD. Example (pre-commit): `gitops-lint --staged`
+    /// base); policies come from HEAD. Example: `gitops-lint --staged` (a pre-commit hook)
     #[arg(long, help_heading = "Changed mode (pull requests, pre-commit)")]
     pub staged: bool,
 
@@ -283,6 +324,8 @@ pub enum Command {
     /// List every rule with its id, default severity and summary.
     Rules {
         /// Output format.
+        ///
+        /// Example: `gitops-lint rules --format markdown > RULES.md`
         #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
@@ -290,21 +333,31 @@ pub enum Command {
     /// suites (`suite.yaml`, like `gator verify`).
     TestPolicies {
         /// Directories or files of policies and their tests.
+        ///
+        /// Example: `gitops-lint test-policies policy/ gatekeeper/`
         #[arg(value_name = "DIR")]
         dirs: Vec<PathBuf>,
         /// Test the bundled policy library.
+        ///
+        /// Example: `gitops-lint test-policies --bundled`
         #[arg(long)]
         bundled: bool,
         /// Print passing tests too.
+        ///
+        /// Example: `gitops-lint test-policies -v policy/`
         #[arg(long, short = 'v')]
         verbose: bool,
         /// A JSON or YAML file, or a directory of them, loaded as Rego `data`; repeatable.
+        ///
+        /// Example: `gitops-lint test-policies -d policy/data.yaml policy/`
         #[arg(long = "data", short = 'd', value_name = "PATH")]
         data: Vec<PathBuf>,
     },
     /// Print a rule's documentation.
     Explain {
         /// The rule id, as `gitops-lint rules` lists it.
+        ///
+        /// Example: `gitops-lint explain privileged-container`
         rule: String,
     },
 }

@@ -80,3 +80,43 @@ fn help_documents_every_option_with_examples() {
         assert!(help.contains(option), "--help lacks {option}");
     }
 }
+
+/// Every argument and flag in `--help` (and in each subcommand's) carries an `Example:`.
+#[test]
+fn help_gives_every_flag_an_example() {
+    for command in [
+        &["--help"][..],
+        &["rules", "--help"],
+        &["test-policies", "--help"],
+        &["explain", "--help"],
+    ] {
+        let out = binary().args(command).output().unwrap();
+        assert!(out.status.success());
+        let help = String::from_utf8(out.stdout).unwrap();
+        // An entry starts at an indented `-x, --flag`, `--flag`, `[ARG]` or `<ARG>` line; its
+        // description follows, indented further.
+        let mut entries: Vec<(String, String)> = Vec::new();
+        for line in help.lines() {
+            let indent = line.len() - line.trim_start().len();
+            let trimmed = line.trim_start();
+            if (2..=6).contains(&indent) && trimmed.starts_with(['-', '[', '<']) {
+                entries.push((trimmed.to_string(), String::new()));
+            } else if let Some((_, text)) = entries.last_mut() {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+        assert!(!entries.is_empty(), "{help}");
+        for (entry, text) in entries {
+            if entry.starts_with("-h, --help") || entry.starts_with("-V, --version") {
+                continue;
+            }
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                text.contains("Example: `gitops-lint"),
+                "`gitops-lint {}` documents `{entry}` without an example",
+                command.join(" ")
+            );
+        }
+    }
+}

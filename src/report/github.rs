@@ -109,7 +109,7 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// The Markdown table for `$GITHUB_STEP_SUMMARY`: every finding.
+/// The Markdown table for `$GITHUB_STEP_SUMMARY`: every finding, errors first.
 pub fn step_summary(report: &Report<'_>) -> String {
     let mut out = String::from("## gitops-lint\n\n");
     let _ = writeln!(
@@ -126,7 +126,10 @@ pub fn step_summary(report: &Report<'_>) -> String {
         return out;
     }
     out.push_str("| Severity | Location | Rule | Message |\n|---|---|---|---|\n");
-    for finding in report.findings {
+    // Errors first, as the annotations; within a level, file and line order is kept.
+    let mut ordered: Vec<&Finding> = report.findings.iter().collect();
+    ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for finding in ordered {
         let (start, _) = super::range(finding);
         let _ = writeln!(
             out,
