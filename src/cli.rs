@@ -221,7 +221,7 @@ pub struct Args {
     pub no_render: bool,
 
     /// The Kustomize renderer: `kustomize`, `kubectl` or a path to either [default: whichever
-    /// is on PATH, kustomize first]. Example: `--kustomize kubectl`
+    /// is on PATH, kustomize first]. Example: `gitops-lint --kustomize kubectl infra/`
     #[arg(
         long,
         value_name = "PROGRAM",
@@ -230,7 +230,7 @@ pub struct Args {
     pub kustomize: Option<String>,
 
     /// The Helm binary for `helm template` [default: helm on PATH].
-    /// Example: `--helm /usr/local/bin/helm`
+    /// Example: `gitops-lint --helm /usr/local/bin/helm charts/`
     #[arg(
         long,
         value_name = "PROGRAM",
@@ -239,11 +239,12 @@ pub struct Args {
     pub helm: Option<String>,
 
     /// Where renders are cached, keyed by the content of every file they read [default:
-    /// .git/gitops-lint/render-cache]. Example: `--cache-dir ~/.cache/gitops-lint`
+    /// .git/gitops-lint/render-cache]. Example: `gitops-lint --cache-dir ~/.cache/gitops-lint infra/`
     #[arg(long, value_name = "DIR", help_heading = "Rendering (Kustomize, Helm)")]
     pub cache_dir: Option<PathBuf>,
 
-    /// Render without reading or writing the render cache.
+    /// Render without reading or writing the render cache. Example: `gitops-lint --no-cache
+    /// infra/`
     #[arg(
         long,
         conflicts_with = "cache_dir",
@@ -265,16 +266,18 @@ pub struct Args {
     pub dry_run: DryRunMode,
 
     /// The kubeconfig file for the dry-run [default: $KUBECONFIG, else ~/.kube/config, else the
-    /// in-cluster service account].
+    /// in-cluster service account]. Example: `gitops-lint --kubeconfig ci.kubeconfig infra/`
     #[arg(long, value_name = "FILE", help_heading = "Server-side dry-run")]
     pub kubeconfig: Option<PathBuf>,
 
     /// The kubeconfig context for the dry-run [default: the current context]; an environment's
-    /// own `context` in the config wins for its files.
+    /// own `context` in the config wins for its files. Example: `gitops-lint --context staging
+    /// infra/`
     #[arg(long, value_name = "NAME", help_heading = "Server-side dry-run")]
     pub context: Option<String>,
 
-    /// How many dry-run requests are in flight at once.
+    /// How many dry-run requests are in flight at once. Example: `gitops-lint
+    /// --dry-run-concurrency 4 infra/`
     #[arg(
         long,
         value_name = "N",
@@ -283,7 +286,8 @@ pub struct Args {
     )]
     pub dry_run_concurrency: usize,
 
-    /// Seconds one dry-run request may take before it is retried.
+    /// Seconds one dry-run request may take before it is retried. Example: `gitops-lint
+    /// --dry-run-timeout 60 infra/`
     #[arg(
         long,
         value_name = "SECONDS",
@@ -293,7 +297,7 @@ pub struct Args {
     pub dry_run_timeout: u64,
 
     /// Seconds the whole dry-run may take, retries included; past it the run stops with exit
-    /// status 2.
+    /// status 2. Example: `gitops-lint --dry-run-deadline 600 infra/`
     #[arg(
         long,
         value_name = "SECONDS",
@@ -303,7 +307,8 @@ pub struct Args {
     pub dry_run_deadline: u64,
 
     /// With the dry-run, print on stderr what an apply would change, as `kubectl diff` does:
-    /// the live object against the dry-run's result (Secret values never shown).
+    /// the live object against the dry-run's result (Secret values never shown). Example:
+    /// `gitops-lint --dry-run server --diff infra/`
     #[arg(long, help_heading = "Server-side dry-run")]
     pub diff: bool,
 }

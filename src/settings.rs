@@ -481,9 +481,15 @@ fn dry_run_settings(args: &Args, environments: &[Environment]) -> DryRunSettings
         .filter(|p| p.is_file());
     let in_cluster = std::env::var_os("KUBERNETES_SERVICE_HOST").is_some_and(|v| !v.is_empty());
     let by_flag = args.kubeconfig.is_some() || args.context.is_some();
+    // An environment's `context` names a cluster only where a kubeconfig can be had: on a
+    // developer's machine without one, `auto` leaves the dry-run off rather than failing.
+    let any_kubeconfig = args.kubeconfig.is_some()
+        || !env_kubeconfig.is_empty()
+        || home_kubeconfig.is_some()
+        || in_cluster;
     let by_config = environments
         .iter()
-        .any(|e| e.context.is_some() || e.kubeconfig.is_some());
+        .any(|e| e.kubeconfig.is_some() || (e.context.is_some() && any_kubeconfig));
     let mode = args.dry_run;
     let default_cluster = match mode {
         crate::cli::DryRunMode::Off => None,

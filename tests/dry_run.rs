@@ -806,6 +806,32 @@ fn refused_credentials_are_exit_2() {
     assert!(emulator.mutations().is_empty());
 }
 
+/// An environment that names a context, on a machine with no kubeconfig at all (a developer's
+/// laptop, the example repository): `auto` stays off; `server` insists.
+#[test]
+fn auto_with_an_environment_context_but_no_kubeconfig_is_off() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".gitops-lint.yaml",
+        "environments:\n  - name: prod\n    files: [\"prod/**\"]\n    context: prod\n",
+    );
+    write(
+        dir.path(),
+        "prod/m.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+    );
+    let out = run(dir.path(), &["--no-bundled-policies", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("dry-run off"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(dir.path(), &["--dry-run", "server", "."]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 fn auto_without_a_cluster_is_off_with_one_note_and_off_is_silent() {
     let dir = tempfile::tempdir().unwrap();
@@ -818,7 +844,7 @@ fn auto_without_a_cluster_is_off_with_one_note_and_off_is_silent() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         text(&out.stderr),
-        "note: server-side dry-run off: no cluster configured (--kubeconfig, --context, an environment's `context`, or KUBECONFIG)\n"
+        "note: server-side dry-run off: no cluster configured (--kubeconfig, --context, an environment's `context` with a kubeconfig, or KUBECONFIG)\n"
     );
     let out = run(dir.path(), &["--dry-run", "off", "m.yaml"]);
     assert_eq!(text(&out.stderr), "");

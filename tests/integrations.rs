@@ -889,22 +889,8 @@ fn broken_example_readme_shows_the_real_output() {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The README's first command: `gitops-lint examples/gitops-repo` passes. Its config declares
-/// the three environments (`environments:`); a gitops-lint whose config has no such key yet
-/// rejects it, and then the example is checked with that block left out.
+/// The README's first command: `gitops-lint examples/gitops-repo` passes, with its three
+/// environments (`environments:`) and its overlays rendered.
 #[test]
 fn example_gitops_repository_passes() {
     let example = Path::new(ROOT).join("examples/gitops-repo");
@@ -937,28 +923,6 @@ fn example_gitops_repository_passes() {
     };
     let out = run(Path::new(ROOT), "examples/gitops-repo");
     let stderr = text(&out.stderr);
-    if out.status.code() == Some(2) && stderr.contains("unknown field `environments`") {
-        println!(
-            "NOTICE: this gitops-lint has no `environments:` config key yet; the example is \
-             checked without that block"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let copy = dir.path().join("gitops-repo");
-        copy_tree(&example, &copy);
-        let start = config
-            .find("\n# One entry per overlay")
-            .expect("environments block");
-        std::fs::write(copy.join(".gitops-lint.yaml"), &config[..start + 1]).unwrap();
-        let out = run(dir.path(), "gitops-repo");
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-        return;
-    }
     assert_eq!(out.status.code(), Some(0), "{}{stderr}", text(&out.stdout));
     assert!(text(&out.stdout).starts_with("0 errors, 0 warnings in "));
 }

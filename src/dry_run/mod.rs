@@ -120,7 +120,7 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Result<Vec<Finding>, 
     if !dry_run.active {
         if dry_run.auto_off && !settings.quiet {
             eprintln!(
-                "note: server-side dry-run off: no cluster configured (--kubeconfig, --context, an environment's `context`, or KUBECONFIG)"
+                "note: server-side dry-run off: no cluster configured (--kubeconfig, --context, an environment's `context` with a kubeconfig, or KUBECONFIG)"
             );
         }
         return Ok(Vec::new());
@@ -145,6 +145,14 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Result<Vec<Finding>, 
                 .or_else(|| dry_run.context.clone()),
             environment: environment.map(|e| e.name.clone()),
         };
+        // `auto` with an environment context and no kubeconfig anywhere: no cluster to ask.
+        if target.kubeconfig.is_empty()
+            && !dry_run.in_cluster
+            && target.environment.is_some()
+            && dry_run.default_cluster.is_none()
+        {
+            continue;
+        }
         targets.entry(target).or_default().push(object);
     }
     if targets.is_empty() {
