@@ -269,6 +269,11 @@ impl<'a> Index<'a> {
         related
     }
 
+    /// A kustomization file's one object, parsed with spans.
+    fn kustomization(&self, path: &Path) -> Option<&'a Object> {
+        self.files.get(path)?.objects.first()
+    }
+
     fn root_head(&self, root: &Root) -> Option<(Location, Option<ObjectRef>)> {
         let file = self.files.get(&root.file)?;
         let object = file.objects.first()?;
@@ -335,11 +340,7 @@ impl<'a> Index<'a> {
             .flatten()
             .collect();
         for kustomization_path in &root.kustomizations {
-            let Some(kustomization) = self
-                .files
-                .get(kustomization_path)
-                .and_then(|f| f.objects.first())
-            else {
+            let Some(kustomization) = self.kustomization(kustomization_path) else {
                 continue;
             };
             let dir = kustomization_path.parent().unwrap_or(Path::new(""));
@@ -430,11 +431,7 @@ impl<'a> Index<'a> {
             if kind != transformer {
                 continue;
             }
-            let Some(kustomization) = self
-                .files
-                .get(kustomization_path)
-                .and_then(|f| f.objects.first())
-            else {
+            let Some(kustomization) = self.kustomization(kustomization_path) else {
                 continue;
             };
             for key in keys {
@@ -472,7 +469,7 @@ impl<'a> Index<'a> {
         rendered: &Object,
         origin: &Origin,
     ) -> Option<(Location, Option<ObjectRef>)> {
-        let kustomization = self.files.get(kustomization_path)?.objects.first()?;
+        let kustomization = self.kustomization(kustomization_path)?;
         let key = match origin.generator.as_deref() {
             Some("SecretGenerator") => "secretGenerator",
             _ => "configMapGenerator",
