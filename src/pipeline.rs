@@ -1,10 +1,10 @@
 //! The pipeline, top to bottom in one function:
 //!
 //! ```text
-//! settings ─► discover ─► parse (spans) ─► object rules ─► schema ─► policies ─► suppress ─► report ─► exit code
+//! settings ─► discover ─► parse (spans) ─► object rules ─► schema ─► API-server rules ─► policies ─► suppress ─► report ─► exit code
 //! ```
 //!
-//! API-server rules and the dry-run slot in beside them; each stage takes the parsed files and
+//! The dry-run slots in beside them; each stage takes the parsed files and
 //! returns findings. In changed mode discovery selects the changed files, changed policy files
 //! are reviewed beside the policy stage, and a change without a manifest stops after discovery.
 
@@ -20,7 +20,7 @@ use crate::parse::{self, Parsed, ParsedFile};
 use crate::policy::changed::Gate;
 use crate::report::{self, ChangeSummary, CheckedObject, Format, HumanOptions, Report, Summary};
 use crate::settings::{ChangedFiles, Settings};
-use crate::{check, kustomize, policy, schema, suppress};
+use crate::{apiserver, check, kustomize, policy, schema, suppress};
 
 /// What a run found, before rendering.
 pub struct Outcome {
@@ -62,6 +62,8 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         findings.extend(check::run(&files));
         findings.extend(schema::check(&files, settings));
         schema::absorb_yaml_warnings(&mut findings);
+        findings.extend(apiserver::check(&files, settings));
+        apiserver::absorb_schema_repeats(&mut findings);
         findings.extend(policy::check(&files, settings));
     }
     if let Some(changes) = &settings.changes {
