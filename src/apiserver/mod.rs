@@ -28,7 +28,7 @@ mod workloads;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, ObjectRef, Severity};
 use crate::manifest::{FieldPath, Object};
 use crate::parse::ParsedFile;
 use crate::rules::{self, Rule};
@@ -417,20 +417,45 @@ pub fn absorb_schema_repeats(findings: &mut Vec<Finding>) {
         rules::missing_required_field::RULE.id,
         rules::duplicate_list_entry::RULE.id,
     ];
-    let places: Vec<(String, crate::source::Span)> = findings
+    type Place = (
+        String,
+        crate::source::Span,
+        Option<ObjectRef>,
+        Option<String>,
+    );
+    let places: Vec<Place> = findings
         .iter()
         .filter(|f| schema_rules.contains(&f.rule.as_ref()))
-        .map(|f| (f.location.file.name.clone(), f.location.span))
+        .map(|f| {
+            (
+                f.location.file.name.clone(),
+                f.location.span,
+                f.object,
+                f.field.clone(),
+            )
+        })
         .collect();
     if places.is_empty() {
         return;
     }
+    // Same place, or inside a list item the schema stage already reports (a duplicate entry).
+    let covered = |f: &Finding| {
+        places.iter().any(|(file, span, object, field)| {
+            *file == f.location.file.name
+                && ((span.start <= f.location.span.start
+                    && f.location.span.start < span.end.max(span.start + 1))
+                    || (f.object.is_some()
+                        && *object == f.object
+                        && field.as_deref().is_some_and(|schema_field| {
+                            schema_field.ends_with(']')
+                                && f.field.as_deref().is_some_and(|own| {
+                                    own.starts_with(schema_field)
+                                        && own[schema_field.len()..].starts_with('.')
+                                })
+                        })))
+        })
+    };
     findings.retain(|f| {
-        rules::find(&f.rule).is_none_or(|r| r.family != rules::Family::ApiServer)
-            || !places.iter().any(|(file, span)| {
-                *file == f.location.file.name
-                    && span.start <= f.location.span.start
-                    && f.location.span.start < span.end.max(span.start + 1)
-            })
+        rules::find(&f.rule).is_none_or(|r| r.family != rules::Family::ApiServer) || !covered(f)
     });
 }
