@@ -1,19 +1,148 @@
-//! CEL rules of CRD schemas (`x-kubernetes-validations`) evaluated against custom resources.
+//! CEL rules of CRD schemas (`x-kubernetes-validations`) evaluated against custom resources, as
+//! the API server does on create: `kube-cel` binds `self` at each schema node, applies schema
+//! defaults first and provides the Kubernetes CEL libraries (strings, lists, regex, quantity,
+//! url, …).
+//!
+//! A failed rule is reported as the API server reports it (`<path>: Invalid value: "object":
+//! <message>`, or the rule's `reason`). What cannot be evaluated here — a function or macro
+//! `kube-cel` lacks, a compile or runtime error — becomes one `cel-rule-not-evaluated` note,
+//! never an error. Transition rules (`oldSelf`) only run on update and are skipped on create.
 
 use serde_json::Value;
 
-use super::Ctx;
-use crate::manifest::Object;
+use super::{Ctx, Path};
+use crate::manifest::{FieldPath, Object};
+use crate::rules;
+use crate::schema::crd::Crds;
 
-/// The CRDs of the checked set that carry CEL rules, by (group, version, kind).
+/// The CRDs known to the run (checked paths and `--crds`), for their CEL rules.
 #[derive(Default)]
-pub struct CrdRules {}
+pub struct CrdRules {
+    crds: Crds,
+}
 
 impl CrdRules {
-    pub fn collect<'a>(_objects: impl IntoIterator<Item = &'a Object>) -> CrdRules {
-        CrdRules::default()
+    pub fn collect<'a>(objects: impl IntoIterator<Item = &'a Object>) -> CrdRules {
+        let mut crds = Crds::default();
+        crds.register(objects);
+        CrdRules { crds }
     }
 
-    pub fn check(&self, _ctx: &mut Ctx, _group: &str, _version: &str, _kind: &str, _value: &Value) {
+    /// Adds CRDs that are not among the checked objects (`--crds`).
+    pub fn register<'a>(&mut self, objects: impl IntoIterator<Item = &'a Object>) {
+        self.crds.register(objects);
+    }
+
+    /// Evaluates the CEL rules of the resource's CRD schema, if it has any.
+    pub fn check(&self, ctx: &mut Ctx, group: &str, version: &str, kind: &str, value: &Value) {
+        let Some(schema) = self
+            .crds
+            .get(group, version, kind)
+            .and_then(|v| v.schema.as_ref())
+        else {
+            return;
+        };
+        if !has_rules(schema) {
+            return;
+        }
+        let Err(errors) = kube_cel::validate(schema, value, None) else {
+            return;
+        };
+        let mut noted = std::collections::HashSet::new();
+        for error in errors.into_vec() {
+            let path = field_path(&error.field_path);
+            match error.kind {
+                kube_cel::ErrorKind::ValidationFailure => {
+                    ctx.family(&rules::cel_rule_failed::RULE);
+                    let node = lookup(value, &path.at);
+                    let detail = error.message.as_str();
+                    match error.reason.as_deref() {
+                        Some("FieldValueForbidden") => ctx.forbidden(&path, detail),
+                        Some("FieldValueRequired") => ctx.required(&path, detail),
+                        Some("FieldValueDuplicate") => {
+                            ctx.duplicate_rendered(
+                                &path,
+                                &super::messages::go_quote(type_name(node)),
+                            );
+                        }
+                        _ => ctx.invalid_str(&path, type_name(node), detail),
+                    }
+                }
+                _ => {
+                    // One note per rule: the same rule at many list items says the same thing.
+                    if noted.insert(error.rule.clone()) {
+                        ctx.note(
+                            &rules::cel_rule_not_evaluated::RULE,
+                            &path,
+                            &format!(
+                                "CEL rule `{}` not evaluated: {}",
+                                error.rule,
+                                not_evaluated_reason(&error)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether a schema holds any `x-kubernetes-validations` (most do not; they skip CEL entirely).
+fn has_rules(schema: &Value) -> bool {
+    match schema {
+        Value::Object(map) => {
+            map.contains_key("x-kubernetes-validations") || map.values().any(has_rules)
+        }
+        Value::Array(items) => items.iter().any(has_rules),
+        _ => false,
+    }
+}
+
+fn not_evaluated_reason(error: &kube_cel::ValidationError) -> String {
+    match error.kind {
+        kube_cel::ErrorKind::UnsupportedReference => {
+            "it uses a function or macro gitops-lint cannot evaluate offline".to_string()
+        }
+        kube_cel::ErrorKind::CompilationFailure => {
+            format!("it does not compile here ({})", first_line(&error.message))
+        }
+        _ => format!("evaluation failed here ({})", first_line(&error.message)),
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// `kube-cel` paths (`spec.items[1].name`) in both spellings.
+fn field_path(text: &str) -> Path {
+    let parsed = FieldPath::parse(text.trim_start_matches('.'));
+    Path {
+        text: text.trim_start_matches('.').to_string(),
+        at: parsed,
+    }
+}
+
+fn lookup<'v>(value: &'v Value, path: &FieldPath) -> Option<&'v Value> {
+    let mut current = value;
+    for segment in path.segments() {
+        current = match segment {
+            crate::manifest::Segment::Key(k) => current.get(k.as_str())?,
+            crate::manifest::Segment::Index(i) => current.get(*i)?,
+        };
+    }
+    Some(current)
+}
+
+/// The OpenAPI type of the node a rule sits on: the bad value the API server prints.
+fn type_name(value: Option<&Value>) -> &'static str {
+    match value {
+        Some(Value::Object(_)) | None => "object",
+        Some(Value::Array(_)) => "array",
+        Some(Value::String(_)) => "string",
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => "integer",
+        Some(Value::Number(_)) => "number",
+        Some(Value::Bool(_)) => "boolean",
+        Some(Value::Null) => "null",
     }
 }

@@ -161,6 +161,21 @@ fn structural(ctx: &mut Ctx, schema: &Value, at: &Path, level: Level) {
         };
         ctx.required(&at.child("type"), detail);
     }
+    for (i, rule) in get::list(schema, "x-kubernetes-validations")
+        .iter()
+        .enumerate()
+    {
+        let text = get::string(rule, "rule");
+        if text.contains("oldSelf") && get::bool(rule, "optionalOldSelf") != Some(true) {
+            ctx.note(
+                &rules::cel_rule_not_evaluated::RULE,
+                &at.child("x-kubernetes-validations").index(i).child("rule"),
+                &format!(
+                    "CEL rule `{text}` not evaluated: a transition rule (oldSelf) runs on update only, and offline checks are create-time"
+                ),
+            );
+        }
+    }
     if kind == "array" && !get::has(schema, "items") {
         ctx.required(&at.child("items"), "must be specified");
     }

@@ -293,7 +293,11 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
         .filter(|o| rules::not_kubernetes_object::is_kubernetes_object(o))
         .filter(|o| !crate::policy::is_policy_object(&o.value))
         .collect();
-    let rules_of = cel::CrdRules::collect(objects.iter().copied());
+    let mut rules_of = cel::CrdRules::collect(objects.iter().copied());
+    if !settings.schema.crd_paths.is_empty() {
+        let extra = crate::schema::load_crd_paths(&settings.schema.crd_paths, settings);
+        rules_of.register(extra.iter().flat_map(|f| f.objects.iter()));
+    }
     let versions = &settings.schema.versions;
     objects
         .par_iter()

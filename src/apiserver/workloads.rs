@@ -153,6 +153,7 @@ fn deployment(ctx: &mut Ctx, spec: &Value, path: &Path) {
                 "may not be specified when strategy `type` is 'Recreate'",
             );
         }
+        Some("Recreate") => {}
         Some("RollingUpdate") => {
             let rolling = &strategy["rollingUpdate"];
             let rat = at.child("rollingUpdate");
@@ -256,6 +257,7 @@ fn stateful_set(ctx: &mut Ctx, spec: &Value, path: &Path) {
                 "only allowed for updateStrategy 'RollingUpdate'",
             );
         }
+        Some("OnDelete") => {}
         Some("RollingUpdate") => {
             let rolling = &strategy["rollingUpdate"];
             nonneg(ctx, rolling, &at.child("rollingUpdate"), &["partition"]);
