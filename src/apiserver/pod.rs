@@ -136,6 +136,8 @@ fn check_spec(ctx: &mut Ctx, spec: &Value, path: &Path, template: bool, extra: &
         );
     }
     tolerations(ctx, spec, &path.child("tolerations"));
+    affinity(ctx, spec, &path.child("affinity"));
+    spread(ctx, spec, &path.child("topologySpreadConstraints"));
     if let Some(sc) = spec.get("securityContext").filter(|v| v.is_object()) {
         let at = path.child("securityContext");
         for field in ["runAsUser", "runAsGroup", "fsGroup"] {
@@ -429,11 +431,13 @@ fn env(ctx: &mut Ctx, c: &Value, path: &Path) {
         };
         let from_at = at.child("valueFrom");
         let mut sources = 0;
+        // `fileKeyRef` (1.34+) counts as a source, so that it is never reported missing.
         for source in [
             "fieldRef",
             "resourceFieldRef",
             "configMapKeyRef",
             "secretKeyRef",
+            "fileKeyRef",
         ] {
             let Some(reference) = from.get(source).filter(|v| v.is_object()) else {
                 continue;
@@ -850,6 +854,162 @@ fn tolerations(ctx: &mut Ctx, spec: &Value, path: &Path) {
                 &at.child("effect"),
                 &json!(effect),
                 &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+            );
+        }
+    }
+}
+
+const WEIGHT_RANGE: &str = "must be in the range 1-100";
+
+/// `validateAffinity`: node selector terms and requirements, weights, pod affinity terms.
+fn affinity(ctx: &mut Ctx, spec: &Value, path: &Path) {
+    let Some(affinity) = spec.get("affinity").filter(|a| a.is_object()) else {
+        return;
+    };
+    if let Some(node) = affinity.get("nodeAffinity").filter(|n| n.is_object()) {
+        let at = path.child("nodeAffinity");
+        if let Some(required) = node
+            .get("requiredDuringSchedulingIgnoredDuringExecution")
+            .filter(|r| r.is_object())
+        {
+            let rat = at.child("requiredDuringSchedulingIgnoredDuringExecution");
+            let terms = get::list(required, "nodeSelectorTerms");
+            if terms.is_empty() {
+                ctx.required(
+                    &rat.child("nodeSelectorTerms"),
+                    "must have at least one node selector term",
+                );
+            }
+            for (i, term) in terms.iter().enumerate() {
+                node_selector_term(ctx, term, &rat.child("nodeSelectorTerms").index(i));
+            }
+        }
+        let pat = at.child("preferredDuringSchedulingIgnoredDuringExecution");
+        for (i, term) in get::list(node, "preferredDuringSchedulingIgnoredDuringExecution")
+            .iter()
+            .enumerate()
+        {
+            weight(ctx, term, &pat.index(i));
+            if let Some(preference) = term.get("preference").filter(|p| p.is_object()) {
+                node_selector_term(ctx, preference, &pat.index(i).child("preference"));
+            }
+        }
+    }
+    for kind in ["podAffinity", "podAntiAffinity"] {
+        let Some(pod) = affinity.get(kind).filter(|p| p.is_object()) else {
+            continue;
+        };
+        let at = path.child(kind);
+        let rat = at.child("requiredDuringSchedulingIgnoredDuringExecution");
+        for (i, term) in get::list(pod, "requiredDuringSchedulingIgnoredDuringExecution")
+            .iter()
+            .enumerate()
+        {
+            pod_affinity_term(ctx, term, &rat.index(i));
+        }
+        let pat = at.child("preferredDuringSchedulingIgnoredDuringExecution");
+        for (i, term) in get::list(pod, "preferredDuringSchedulingIgnoredDuringExecution")
+            .iter()
+            .enumerate()
+        {
+            weight(ctx, term, &pat.index(i));
+            if let Some(inner) = term.get("podAffinityTerm").filter(|p| p.is_object()) {
+                pod_affinity_term(ctx, inner, &pat.index(i).child("podAffinityTerm"));
+            }
+        }
+    }
+}
+
+fn weight(ctx: &mut Ctx, term: &Value, at: &Path) {
+    let weight = get::int(term, "weight").unwrap_or(0);
+    if !(1..=100).contains(&weight) {
+        ctx.invalid_int(&at.child("weight"), weight, WEIGHT_RANGE);
+    }
+}
+
+fn node_selector_term(ctx: &mut Ctx, term: &Value, at: &Path) {
+    for (i, requirement) in get::list(term, "matchExpressions").iter().enumerate() {
+        let rat = at.child("matchExpressions").index(i);
+        let values = get::list(requirement, "values");
+        let operator = requirement.get("operator").cloned().unwrap_or(json!(""));
+        match operator.as_str() {
+            Some("In" | "NotIn") => {
+                if values.is_empty() {
+                    ctx.required(
+                        &rat.child("values"),
+                        "must be specified when `operator` is 'In' or 'NotIn'",
+                    );
+                }
+            }
+            Some("Exists" | "DoesNotExist") => {
+                if !values.is_empty() {
+                    ctx.forbidden(
+                        &rat.child("values"),
+                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    );
+                }
+            }
+            Some("Gt" | "Lt") => {
+                if values.len() != 1 {
+                    ctx.required(
+                        &rat.child("values"),
+                        "must be specified single value when `operator` is 'Lt' or 'Gt'",
+                    );
+                }
+            }
+            _ => ctx.invalid(
+                &rat.child("operator"),
+                &operator,
+                "not a valid selector operator",
+            ),
+        }
+        let key = get::string(requirement, "key");
+        ctx.invalid_each(&rat.child("key"), key, is_qualified_name(key, ctx.version));
+    }
+}
+
+fn pod_affinity_term(ctx: &mut Ctx, term: &Value, at: &Path) {
+    if let Some(selector) = term.get("labelSelector").filter(|s| !s.is_null()) {
+        super::metadata::validate_label_selector(ctx, selector, &at.child("labelSelector"));
+    }
+    let key = get::string(term, "topologyKey");
+    let kat = at.child("topologyKey");
+    if key.is_empty() {
+        ctx.required(&kat, "can not be empty");
+    }
+    ctx.invalid_each(&kat, key, is_qualified_name(key, ctx.version));
+}
+
+/// `validateTopologySpreadConstraints`.
+fn spread(ctx: &mut Ctx, spec: &Value, path: &Path) {
+    for (i, constraint) in get::list(spec, "topologySpreadConstraints")
+        .iter()
+        .enumerate()
+    {
+        let at = path.index(i);
+        let skew = get::int(constraint, "maxSkew").unwrap_or(0);
+        if skew <= 0 {
+            ctx.invalid_int(&at.child("maxSkew"), skew, "must be greater than zero");
+        }
+        let key = get::string(constraint, "topologyKey");
+        if key.is_empty() {
+            ctx.required(&at.child("topologyKey"), "can not be empty");
+        } else {
+            ctx.invalid_each(
+                &at.child("topologyKey"),
+                key,
+                is_qualified_name(key, ctx.version),
+            );
+        }
+        let action = constraint
+            .get("whenUnsatisfiable")
+            .cloned()
+            .unwrap_or(json!(""));
+        if !matches!(action.as_str(), Some("DoNotSchedule" | "ScheduleAnyway")) {
+            ctx.unsupported(
+                &at.child("whenUnsatisfiable"),
+                &action,
+                &["DoNotSchedule", "ScheduleAnyway"],
             );
         }
     }
