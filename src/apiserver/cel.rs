@@ -8,6 +8,10 @@
 //! `kube-cel` lacks, a compile or runtime error — becomes one `cel-rule-not-evaluated` note,
 //! never an error. Transition rules (`oldSelf`) only run on update and are skipped on create.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use kube_cel::CompiledSchema;
 use serde_json::Value;
 
 use super::{Ctx, Path};
@@ -15,17 +19,44 @@ use crate::manifest::{FieldPath, Object};
 use crate::rules;
 use crate::schema::crd::Crds;
 
-/// The CRDs known to the run (checked paths and `--crds`), for their CEL rules.
+type Key = (String, String, String);
+
+/// The CRDs known to the run (checked paths and `--crds`), for their CEL rules; each schema with
+/// rules is compiled once, on first use, and shared by all threads.
 #[derive(Default)]
 pub struct CrdRules {
     crds: Crds,
+    compiled: Mutex<HashMap<Key, Option<Arc<CompiledSchema>>>>,
 }
 
 impl CrdRules {
     pub fn collect<'a>(objects: impl IntoIterator<Item = &'a Object>) -> CrdRules {
         let mut crds = Crds::default();
         crds.register(objects);
-        CrdRules { crds }
+        CrdRules {
+            crds,
+            compiled: Mutex::default(),
+        }
+    }
+
+    /// The compiled rules of a kind's schema; `None` when it has no rules.
+    fn compiled(&self, group: &str, version: &str, kind: &str) -> Option<Arc<CompiledSchema>> {
+        let key = (group.to_string(), version.to_string(), kind.to_string());
+        if let Ok(cache) = self.compiled.lock()
+            && let Some(hit) = cache.get(&key)
+        {
+            return hit.clone();
+        }
+        let compiled = self
+            .crds
+            .get(group, version, kind)
+            .and_then(|v| v.schema.as_ref())
+            .filter(|schema| has_rules(schema))
+            .map(|schema| Arc::new(kube_cel::compile_schema(schema)));
+        if let Ok(mut cache) = self.compiled.lock() {
+            cache.insert(key, compiled.clone());
+        }
+        compiled
     }
 
     /// Adds CRDs that are not among the checked objects (`--crds`).
@@ -35,17 +66,10 @@ impl CrdRules {
 
     /// Evaluates the CEL rules of the resource's CRD schema, if it has any.
     pub fn check(&self, ctx: &mut Ctx, group: &str, version: &str, kind: &str, value: &Value) {
-        let Some(schema) = self
-            .crds
-            .get(group, version, kind)
-            .and_then(|v| v.schema.as_ref())
-        else {
+        let Some(compiled) = self.compiled(group, version, kind) else {
             return;
         };
-        if !has_rules(schema) {
-            return;
-        }
-        let Err(errors) = kube_cel::validate(schema, value, None) else {
+        let Err(errors) = kube_cel::validate_compiled(&compiled, value, None) else {
             return;
         };
         let mut noted = std::collections::HashSet::new();

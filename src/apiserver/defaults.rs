@@ -7,6 +7,25 @@
 
 use serde_json::{Map, Value, json};
 
+/// Whether `apply` changes anything for this kind.
+pub fn applies_to(api_version: &str, kind: &str) -> bool {
+    matches!(
+        (api_version, kind),
+        (
+            "v1",
+            "Pod" | "PodTemplate" | "ReplicationController" | "Service" | "Secret"
+        ) | (
+            "apps/v1",
+            "Deployment" | "DaemonSet" | "StatefulSet" | "ReplicaSet"
+        ) | ("batch/v1", "Job" | "CronJob")
+            | (
+                "rbac.authorization.k8s.io/v1",
+                "RoleBinding" | "ClusterRoleBinding"
+            )
+            | ("autoscaling/v2", "HorizontalPodAutoscaler")
+    )
+}
+
 /// Applies the defaults of `apiVersion`/`kind` to `value` in place.
 pub fn apply(api_version: &str, kind: &str, value: &mut Value) {
     match (api_version, kind) {

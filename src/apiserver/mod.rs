@@ -303,8 +303,10 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
         .par_iter()
         .flat_map_iter(|object| {
             let mut per_version: Vec<(KubeVersion, Finding)> = Vec::new();
+            let copy = defaulted(object);
+            let value = copy.as_ref().unwrap_or(&object.value);
             for version in versions {
-                for cause in validate(object, *version, &rules_of) {
+                for cause in validate(object, value, *version, &rules_of) {
                     per_version.push((*version, to_finding(object, &cause)));
                 }
             }
@@ -313,16 +315,29 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
         .collect()
 }
 
-/// The causes the API server would return for one object on create.
-pub fn validate(object: &Object, version: KubeVersion, crds: &cel::CrdRules) -> Vec<Cause> {
+/// Defaults apply to a copy; kinds without defaults (CRDs, custom resources) are not copied.
+fn defaulted(object: &Object) -> Option<Value> {
+    let (api_version, kind) = (object.api_version()?, object.kind()?);
+    defaults::applies_to(api_version, kind).then(|| {
+        let mut copy = object.value.clone();
+        defaults::apply(api_version, kind, &mut copy);
+        copy
+    })
+}
+
+/// The causes the API server would return for one object (`value`: the object after defaulting).
+pub fn validate(
+    object: &Object,
+    value: &Value,
+    version: KubeVersion,
+    crds: &cel::CrdRules,
+) -> Vec<Cause> {
     let (Some(api_version), Some(kind)) = (object.api_version(), object.kind()) else {
         return Vec::new();
     };
-    let mut value = object.value.clone();
-    defaults::apply(api_version, kind, &mut value);
     let mut ctx = Ctx::new(version);
     let group = object.group();
-    metadata::check(&mut ctx, group, kind, &value);
+    metadata::check(&mut ctx, group, kind, value);
     match (api_version, kind) {
         ("v1", "Pod") => {
             ctx.family(&rules::invalid_pod_spec::RULE);
@@ -334,25 +349,25 @@ pub fn validate(object: &Object, version: KubeVersion, crds: &cel::CrdRules) -> 
         }
         ("apps/v1", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
         | ("batch/v1", "Job" | "CronJob")
-        | ("v1", "ReplicationController") => workloads::check(&mut ctx, kind, &value),
-        ("v1", "Service") => service::check(&mut ctx, &value),
-        ("v1", "ConfigMap") => config::check_config_map(&mut ctx, &value),
-        ("v1", "Secret") => config::check_secret(&mut ctx, &value),
-        ("networking.k8s.io/v1", "Ingress") => networking::check_ingress(&mut ctx, &value),
+        | ("v1", "ReplicationController") => workloads::check(&mut ctx, kind, value),
+        ("v1", "Service") => service::check(&mut ctx, value),
+        ("v1", "ConfigMap") => config::check_config_map(&mut ctx, value),
+        ("v1", "Secret") => config::check_secret(&mut ctx, value),
+        ("networking.k8s.io/v1", "Ingress") => networking::check_ingress(&mut ctx, value),
         ("networking.k8s.io/v1", "NetworkPolicy") => {
-            networking::check_network_policy(&mut ctx, &value);
+            networking::check_network_policy(&mut ctx, value);
         }
-        ("autoscaling/v2", "HorizontalPodAutoscaler") => policy::check_hpa(&mut ctx, &value),
-        ("policy/v1", "PodDisruptionBudget") => policy::check_pdb(&mut ctx, &value),
+        ("autoscaling/v2", "HorizontalPodAutoscaler") => policy::check_hpa(&mut ctx, value),
+        ("policy/v1", "PodDisruptionBudget") => policy::check_pdb(&mut ctx, value),
         (
             "rbac.authorization.k8s.io/v1",
             "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding",
-        ) => rbac::check(&mut ctx, kind, &value),
-        ("v1", "PersistentVolumeClaim") => storage::check_pvc(&mut ctx, &value),
-        ("apiextensions.k8s.io/v1", "CustomResourceDefinition") => crd::check(&mut ctx, &value),
+        ) => rbac::check(&mut ctx, kind, value),
+        ("v1", "PersistentVolumeClaim") => storage::check_pvc(&mut ctx, value),
+        ("apiextensions.k8s.io/v1", "CustomResourceDefinition") => crd::check(&mut ctx, value),
         _ => {
             let version_name = api_version.rsplit('/').next().unwrap_or(api_version);
-            crds.check(&mut ctx, group, version_name, kind, &value);
+            crds.check(&mut ctx, group, version_name, kind, value);
         }
     }
     ctx.causes()
