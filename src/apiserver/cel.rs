@@ -17,25 +17,57 @@ use serde_json::Value;
 use super::{Ctx, Path};
 use crate::manifest::{FieldPath, Object};
 use crate::rules;
-use crate::schema::crd::Crds;
 
 type Key = (String, String, String);
 
-/// The CRDs known to the run (checked paths and `--crds`), for their CEL rules; each schema with
-/// rules is compiled once, on first use, and shared by all threads.
+/// The CRD schemas known to the run (checked paths and `--crds`), borrowed from the parsed
+/// objects, for their CEL rules; each schema with rules is compiled once, on first use, and
+/// shared by all threads.
 #[derive(Default)]
-pub struct CrdRules {
-    crds: Crds,
+pub struct CrdRules<'a> {
+    schemas: HashMap<Key, &'a Value>,
     compiled: Mutex<HashMap<Key, Option<Arc<CompiledSchema>>>>,
 }
 
-impl CrdRules {
-    pub fn collect<'a>(objects: impl IntoIterator<Item = &'a Object>) -> CrdRules {
-        let mut crds = Crds::default();
-        crds.register(objects);
-        CrdRules {
-            crds,
-            compiled: Mutex::default(),
+impl<'a> CrdRules<'a> {
+    pub fn collect(objects: impl IntoIterator<Item = &'a Object>) -> CrdRules<'a> {
+        let mut rules = CrdRules::default();
+        rules.register(objects);
+        rules
+    }
+
+    /// Registers the `apiextensions.k8s.io/v1` CRDs among `objects` (the first one of a kind
+    /// wins, as in the schema stage).
+    pub fn register(&mut self, objects: impl IntoIterator<Item = &'a Object>) {
+        for object in objects {
+            if object.kind() != Some("CustomResourceDefinition")
+                || object.api_version() != Some("apiextensions.k8s.io/v1")
+            {
+                continue;
+            }
+            let spec = &object.value["spec"];
+            let (Some(group), Some(kind)) = (
+                spec.get("group").and_then(Value::as_str),
+                spec.pointer("/names/kind").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            for version in spec
+                .get("versions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let (Some(name), Some(schema)) = (
+                    version.get("name").and_then(Value::as_str),
+                    version.pointer("/schema/openAPIV3Schema"),
+                ) else {
+                    continue;
+                };
+                self.schemas
+                    .entry((group.to_string(), name.to_string(), kind.to_string()))
+                    .or_insert(schema);
+            }
         }
     }
 
@@ -48,20 +80,14 @@ impl CrdRules {
             return hit.clone();
         }
         let compiled = self
-            .crds
-            .get(group, version, kind)
-            .and_then(|v| v.schema.as_ref())
+            .schemas
+            .get(&key)
             .filter(|schema| has_rules(schema))
             .map(|schema| Arc::new(kube_cel::compile_schema(schema)));
         if let Ok(mut cache) = self.compiled.lock() {
             cache.insert(key, compiled.clone());
         }
         compiled
-    }
-
-    /// Adds CRDs that are not among the checked objects (`--crds`).
-    pub fn register<'a>(&mut self, objects: impl IntoIterator<Item = &'a Object>) {
-        self.crds.register(objects);
     }
 
     /// Evaluates the CEL rules of the resource's CRD schema, if it has any.

@@ -293,11 +293,13 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
         .filter(|o| rules::not_kubernetes_object::is_kubernetes_object(o))
         .filter(|o| !crate::policy::is_policy_object(&o.value))
         .collect();
+    let extra = if settings.schema.crd_paths.is_empty() {
+        Vec::new()
+    } else {
+        crate::schema::load_crd_paths(&settings.schema.crd_paths, settings)
+    };
     let mut rules_of = cel::CrdRules::collect(objects.iter().copied());
-    if !settings.schema.crd_paths.is_empty() {
-        let extra = crate::schema::load_crd_paths(&settings.schema.crd_paths, settings);
-        rules_of.register(extra.iter().flat_map(|f| f.objects.iter()));
-    }
+    rules_of.register(extra.iter().flat_map(|f| f.objects.iter()));
     let versions = &settings.schema.versions;
     objects
         .par_iter()
@@ -330,7 +332,7 @@ pub fn validate(
     object: &Object,
     value: &Value,
     version: KubeVersion,
-    crds: &cel::CrdRules,
+    crds: &cel::CrdRules<'_>,
 ) -> Vec<Cause> {
     let (Some(api_version), Some(kind)) = (object.api_version(), object.kind()) else {
         return Vec::new();
