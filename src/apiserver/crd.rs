@@ -147,8 +147,35 @@ enum Level {
     Item,
 }
 
+/// A step below a schema node, kept as borrowed text: a `Path` is only built for a cause, as
+/// large CRDs have tens of thousands of nodes.
+#[derive(Clone, Copy)]
+enum Step<'s> {
+    Child(&'s str),
+    Key(&'s str),
+}
+
+fn path_of(base: &Path, steps: &[Step<'_>]) -> Path {
+    steps.iter().fold(base.clone(), |p, step| match step {
+        Step::Child(name) => p.child(name),
+        Step::Key(key) => p.key(key),
+    })
+}
+
 /// The structural-schema invariants that hand-written CRDs most often break.
 fn structural(ctx: &mut Ctx, schema: &Value, at: &Path, level: Level) {
+    let mut steps = Vec::new();
+    walk(ctx, schema, at, &mut steps, level);
+}
+
+fn walk<'s>(
+    ctx: &mut Ctx,
+    schema: &'s Value,
+    base: &Path,
+    steps: &mut Vec<Step<'s>>,
+    level: Level,
+) {
+    let here = |steps: &[Step<'_>]| path_of(base, steps);
     let kind = get::string(schema, "type");
     let relaxed = get::bool(schema, "x-kubernetes-int-or-string") == Some(true)
         || get::bool(schema, "x-kubernetes-embedded-resource") == Some(true)
@@ -159,7 +186,7 @@ fn structural(ctx: &mut Ctx, schema: &Value, at: &Path, level: Level) {
             Level::Item => "must not be empty for specified array items",
             Level::Field => "must not be empty for specified object fields",
         };
-        ctx.required(&at.child("type"), detail);
+        ctx.required(&here(steps).child("type"), detail);
     }
     for (i, rule) in get::list(schema, "x-kubernetes-validations")
         .iter()
@@ -169,7 +196,10 @@ fn structural(ctx: &mut Ctx, schema: &Value, at: &Path, level: Level) {
         if text.contains("oldSelf") && get::bool(rule, "optionalOldSelf") != Some(true) {
             ctx.note(
                 &rules::cel_rule_not_evaluated::RULE,
-                &at.child("x-kubernetes-validations").index(i).child("rule"),
+                &here(steps)
+                    .child("x-kubernetes-validations")
+                    .index(i)
+                    .child("rule"),
                 &format!(
                     "CEL rule `{text}` not evaluated: a transition rule (oldSelf) runs on update only, and offline checks are create-time"
                 ),
@@ -177,11 +207,11 @@ fn structural(ctx: &mut Ctx, schema: &Value, at: &Path, level: Level) {
         }
     }
     if kind == "array" && !get::has(schema, "items") {
-        ctx.required(&at.child("items"), "must be specified");
+        ctx.required(&here(steps).child("items"), "must be specified");
     }
     if get::has(schema, "additionalProperties") && get::has(schema, "properties") {
         ctx.forbidden(
-            &at.child("additionalProperties"),
+            &here(steps).child("additionalProperties"),
             "additionalProperties and properties are mutual exclusive",
         );
     }
@@ -193,28 +223,28 @@ fn structural(ctx: &mut Ctx, schema: &Value, at: &Path, level: Level) {
             .is_none_or(|p| p.keys().all(|k| k == "name" || k == "generateName"));
         if !only_names {
             ctx.forbidden(
-                &at.child("properties").key("metadata"),
+                &here(steps).child("properties").key("metadata"),
                 "must not specify anything other than name and generateName, but metadata is implicitly specified",
             );
         }
     }
     for (name, child) in properties.into_iter().flatten() {
-        if level == Level::Root && name == "metadata" {
+        if level == Level::Root && name == "metadata" || !child.is_object() {
             continue;
         }
-        if child.is_object() {
-            structural(ctx, child, &at.child("properties").key(name), Level::Field);
-        }
+        steps.push(Step::Child("properties"));
+        steps.push(Step::Key(name));
+        walk(ctx, child, base, steps, Level::Field);
+        steps.truncate(steps.len() - 2);
     }
     if let Some(items) = schema.get("items").filter(|i| i.is_object()) {
-        structural(ctx, items, &at.child("items"), Level::Item);
+        steps.push(Step::Child("items"));
+        walk(ctx, items, base, steps, Level::Item);
+        steps.pop();
     }
     if let Some(additional) = schema.get("additionalProperties").filter(|a| a.is_object()) {
-        structural(
-            ctx,
-            additional,
-            &at.child("additionalProperties"),
-            Level::Field,
-        );
+        steps.push(Step::Child("additionalProperties"));
+        walk(ctx, additional, base, steps, Level::Field);
+        steps.pop();
     }
 }
