@@ -480,3 +480,72 @@ pub fn absorb_schema_repeats(findings: &mut Vec<Finding>) {
         rules::find(&f.rule).is_none_or(|r| r.family != rules::Family::ApiServer) || !covered(f)
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::manifest::yaml;
+    use crate::source::SourceFile;
+
+    const V137: KubeVersion = KubeVersion {
+        major: 1,
+        minor: 37,
+    };
+
+    fn messages(text: &str) -> Vec<String> {
+        let source = Arc::new(SourceFile::new("test.yaml".into(), text.to_string()));
+        let stream = yaml::parse(text, &yaml::Limits::default());
+        let mut out = Vec::new();
+        for (i, document) in stream.documents.into_iter().enumerate() {
+            for object in Object::from_document(&source, i, document) {
+                let copy = defaulted(&object);
+                let value = copy.as_ref().unwrap_or(&object.value);
+                let crds = cel::CrdRules::default();
+                out.extend(
+                    validate(&object, value, V137, &crds)
+                        .iter()
+                        .map(Cause::message),
+                );
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_job_without_restart_policy_is_refused_after_defaulting() {
+        let found = messages(
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: i}]\n",
+        );
+        assert_eq!(
+            found,
+            [
+                "spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""
+            ]
+        );
+    }
+
+    #[test]
+    fn defaults_prevent_false_errors() {
+        // No protocol, no targetPort, no strategy, no volume source: all defaulted, all valid.
+        let found = messages(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 80}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      volumes: [{name: tmp}]\n      containers: [{name: c, image: i, ports: [{containerPort: 80}, {containerPort: 80, protocol: UDP}], volumeMounts: [{name: tmp, mountPath: /tmp}]}]\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn paths_are_spelled_as_the_api_server_spells_them() {
+        let path = Path::new(&["spec", "containers"])
+            .index(0)
+            .child("resources")
+            .child("limits")
+            .key("memory");
+        assert_eq!(path.text(), "spec.containers[0].resources.limits[memory]");
+        assert_eq!(
+            Path::new(&["data"]).key("config/app.yaml").text(),
+            "data[config/app.yaml]"
+        );
+    }
+}
