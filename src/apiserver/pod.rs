@@ -98,6 +98,7 @@ fn check_spec(ctx: &mut Ctx, spec: &Value, path: &Path, template: bool, extra: &
         }
     }
 
+    host_ports(ctx, spec, path);
     if let Some(policy) = spec.get("restartPolicy") {
         match policy.as_str() {
             Some("Always" | "OnFailure" | "Never") => {}
@@ -145,6 +146,36 @@ fn check_spec(ctx: &mut Ctx, spec: &Value, path: &Path, template: bool, extra: &
         }
     }
     warnings(ctx, spec, path);
+}
+
+/// `AccumulateUniqueHostPorts` over the containers, and host ports under `hostNetwork`.
+fn host_ports(ctx: &mut Ctx, spec: &Value, path: &Path) {
+    let host_network = get::bool(spec, "hostNetwork") == Some(true);
+    let mut seen: HashSet<String> = HashSet::new();
+    for (i, c) in get::list(spec, "containers").iter().enumerate() {
+        for (j, port) in get::list(c, "ports").iter().enumerate() {
+            let at = path.child("containers").index(i).child("ports").index(j);
+            let host_port = get::int(port, "hostPort").unwrap_or(0);
+            if host_port == 0 {
+                continue;
+            }
+            let key = format!(
+                "{}/{}/{host_port}",
+                get::string(port, "protocol"),
+                get::string(port, "hostIP")
+            );
+            if !seen.insert(key.clone()) {
+                ctx.duplicate(&at.child("hostPort"), &json!(key));
+            }
+            if host_network && get::int(port, "containerPort") != Some(host_port) {
+                ctx.invalid_int(
+                    &at.child("hostPort"),
+                    host_port,
+                    "must match `containerPort` when `hostNetwork` is true",
+                );
+            }
+        }
+    }
 }
 
 fn id_range(ctx: &mut Ctx, holder: &Value, field: &str, at: &Path) {

@@ -129,20 +129,20 @@ fn replicated(ctx: &mut Ctx, spec: &Value, path: &Path, what: &str, kind: &str, 
 
 fn deployment(ctx: &mut Ctx, spec: &Value, path: &Path) {
     ctx.family(&rules::invalid_workload::RULE);
-    if let Some(deadline) = get::int(spec, "progressDeadlineSeconds") {
-        if deadline < 0 {
-            ctx.invalid_int(
-                &path.child("progressDeadlineSeconds"),
-                deadline,
-                NON_NEGATIVE,
-            );
-        } else if deadline <= get::int(spec, "minReadySeconds").unwrap_or(0) {
-            ctx.invalid_int(
-                &path.child("progressDeadlineSeconds"),
-                deadline,
-                "must be greater than minReadySeconds",
-            );
-        }
+    // progressDeadlineSeconds defaults to 600.
+    let deadline = get::int(spec, "progressDeadlineSeconds").unwrap_or(600);
+    if deadline < 0 {
+        ctx.invalid_int(
+            &path.child("progressDeadlineSeconds"),
+            deadline,
+            NON_NEGATIVE,
+        );
+    } else if deadline <= get::int(spec, "minReadySeconds").unwrap_or(0) {
+        ctx.invalid_int(
+            &path.child("progressDeadlineSeconds"),
+            deadline,
+            "must be greater than minReadySeconds",
+        );
     }
     let strategy = &spec["strategy"];
     let at = path.child("strategy");
@@ -292,6 +292,11 @@ fn stateful_set(ctx: &mut Ctx, spec: &Value, path: &Path) {
             .map(str::to_string)
             .collect();
         pod::check_template_with_volumes(ctx, template, &template_path, &claims);
+        ctx.family(&rules::invalid_volume_claim::RULE);
+        for (i, claim) in get::list(spec, "volumeClaimTemplates").iter().enumerate() {
+            let at = path.child("volumeClaimTemplates").index(i).child("spec");
+            super::storage::check_claim_spec(ctx, &claim["spec"], &at);
+        }
     } else {
         ctx.family(&rules::invalid_pod_spec::RULE);
         let meta = &template["metadata"];
