@@ -2,7 +2,8 @@ declare_rule! {
     /// ## What it does
     /// Flags PersistentVolumeClaims that the API server refuses: no access mode, unknown access
     /// modes, `ReadWriteOncePod` mixed with others, no `resources.requests.storage` or a zero one,
-    /// an invalid storage class name or volume mode.
+    /// an invalid storage class name or volume mode. StatefulSet `volumeClaimTemplates` get the
+    /// same checks from Kubernetes 1.34 on, as the API server validates them from then.
     ///
     /// ## Why is this bad?
     /// The API server refuses the claim on create.
