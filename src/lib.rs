@@ -4,6 +4,7 @@
 //! run the checks, apply suppressions, report. Every check produces the same `Finding`.
 #![forbid(unsafe_code)]
 
+pub mod apiserver;
 pub mod changes;
 pub mod check;
 pub mod cli;

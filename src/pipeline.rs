@@ -1,15 +1,13 @@
 //! The pipeline, top to bottom in one function:
 //!
 //! ```text
-//! settings ─► discover ─► parse (spans) ─► render ─► object rules ─► schema ─► policies ─► dry-run ─► map back ─► suppress ─► report ─► exit code
+//! settings ─► discover ─► parse (spans) ─► render ─► object rules ─► schema ─► API-server rules ─► policies ─► dry-run ─► map back ─► suppress ─► report ─► exit code
 //! ```
 //!
 //! The render stage turns Kustomize overlays and Helm charts into the objects CD applies; the
 //! checks (the dry-run included) run on those instead of the files they cover, and
 //! `render::origin::map_back` puts each finding back on the repository file and line the field
-//! comes from.
-//!
-//! API-server rules slot in beside them; each stage takes the parsed files and
+//! comes from. Each stage takes the parsed files and
 //! returns findings. In changed mode discovery selects the changed files, changed policy files
 //! are reviewed beside the policy stage, and a change without a manifest stops after discovery.
 
@@ -27,7 +25,7 @@ use crate::report::{
     self, ChangeSummary, CheckedObject, Format, HumanOptions, RenderSummary, Report, Summary,
 };
 use crate::settings::{ChangedFiles, Settings};
-use crate::{check, dry_run, kustomize, policy, render, schema, suppress};
+use crate::{apiserver, check, dry_run, kustomize, policy, render, schema, suppress};
 
 /// What a run found, before rendering.
 pub struct Outcome {
@@ -87,6 +85,8 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         findings.extend(check::run(&checked));
         findings.extend(schema::check(&checked, settings));
         schema::absorb_yaml_warnings(&mut findings);
+        findings.extend(apiserver::check(&checked, settings));
+        apiserver::absorb_schema_repeats(&mut findings);
         findings.extend(policy::check(&checked, settings));
         findings.extend(dry_run::check(&checked, settings)?);
     }

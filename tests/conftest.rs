@@ -502,8 +502,8 @@ const CASES: &[(&str, &str, Plan)] = &[
         "acceptance.bats",
         "Exceptions reported correctly",
         Plan::Adapt(Adapt {
-            reason: "the example Deployments have no spec.selector (deliberately minimal): gitops-lint's missing-required-field is turned off so that the verdict is the policy's",
-            config: Some("rules:\n  missing-required-field: off\n"),
+            reason: "the example Deployments have no spec.selector (deliberately minimal): gitops-lint's missing-required-field and invalid-workload (the API server's `selector` does not match template `labels`) are turned off so that the verdict is the policy's",
+            config: Some("rules:\n  missing-required-field: off\n  invalid-workload: off\n"),
             ..ADAPT
         }),
     ),
@@ -511,8 +511,8 @@ const CASES: &[(&str, &str, Plan)] = &[
         "acceptance.bats",
         "Exceptions output",
         Plan::Adapt(Adapt {
-            reason: "the example Deployments have no spec.selector (deliberately minimal): gitops-lint's missing-required-field is turned off so that the verdict is the policy's",
-            config: Some("rules:\n  missing-required-field: off\n"),
+            reason: "the example Deployments have no spec.selector (deliberately minimal): gitops-lint's missing-required-field and invalid-workload (the API server's `selector` does not match template `labels`) are turned off so that the verdict is the policy's",
+            config: Some("rules:\n  missing-required-field: off\n  invalid-workload: off\n"),
             unchecked: &[("EXCP", "conftest's text output line for an exception")],
             ..ADAPT
         }),

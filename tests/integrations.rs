@@ -877,6 +877,7 @@ fn broken_example_readme_shows_the_real_output() {
         "duplicate-key",
         "missing-name",
         "unknown-field",
+        "invalid-workload",
         "privileged-container",
         "main.deny",
         "suppression-without-reason",

@@ -27,6 +27,7 @@ pub enum Family {
     Yaml,
     Object,
     Schema,
+    ApiServer,
     Policy,
     Render,
     /// The server-side dry-run against the target cluster.
@@ -41,6 +42,7 @@ impl Family {
             Family::Yaml => "yaml",
             Family::Object => "object",
             Family::Schema => "schema",
+            Family::ApiServer => "apiserver",
             Family::Policy => "policy",
             Family::Render => "render",
             Family::Cluster => "cluster",
@@ -85,6 +87,9 @@ macro_rules! declare_rule {
 
 pub mod admission_denied;
 pub mod alias_expansion_limit;
+pub mod apiserver_warning;
+pub mod cel_rule_failed;
+pub mod cel_rule_not_evaluated;
 pub mod changed_policy;
 pub mod deprecated_api_version;
 pub mod dry_run_forbidden;
@@ -93,11 +98,23 @@ pub mod duplicate_key;
 pub mod duplicate_list_entry;
 pub mod duplicate_object;
 pub mod file_too_large;
+pub mod invalid_autoscaler;
+pub mod invalid_config_data;
+pub mod invalid_crd;
+pub mod invalid_disruption_budget;
 pub mod invalid_encoding;
 pub mod invalid_field_type;
 pub mod invalid_field_value;
+pub mod invalid_ingress;
+pub mod invalid_metadata;
+pub mod invalid_network_policy;
+pub mod invalid_pod_spec;
+pub mod invalid_rbac;
 pub mod invalid_schema;
+pub mod invalid_service;
 pub mod invalid_suppression;
+pub mod invalid_volume_claim;
+pub mod invalid_workload;
 pub mod missing_name;
 pub mod missing_required_field;
 pub mod nesting_limit;
@@ -144,6 +161,21 @@ pub const ALL: &[Rule] = &[
     invalid_field_value::RULE,
     duplicate_list_entry::RULE,
     invalid_schema::RULE,
+    invalid_metadata::RULE,
+    invalid_pod_spec::RULE,
+    invalid_workload::RULE,
+    invalid_service::RULE,
+    invalid_config_data::RULE,
+    invalid_ingress::RULE,
+    invalid_autoscaler::RULE,
+    invalid_disruption_budget::RULE,
+    invalid_network_policy::RULE,
+    invalid_rbac::RULE,
+    invalid_volume_claim::RULE,
+    invalid_crd::RULE,
+    cel_rule_failed::RULE,
+    cel_rule_not_evaluated::RULE,
+    apiserver_warning::RULE,
     policy_error::RULE,
     changed_policy::RULE,
     render_failed::RULE,

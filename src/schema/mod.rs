@@ -165,7 +165,8 @@ fn once_per_kind_and_file(findings: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
-fn load_crd_paths(paths: &[PathBuf], settings: &Settings) -> Vec<ParsedFile> {
+/// Parses the `--crds` paths (also read by the API-server stage for CEL rules).
+pub(crate) fn load_crd_paths(paths: &[PathBuf], settings: &Settings) -> Vec<ParsedFile> {
     let walk = crate::discover::Walk {
         paths,
         exclude: &globset::GlobSet::empty(),
