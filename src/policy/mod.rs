@@ -293,13 +293,23 @@ const DISPATCH_PACKAGE: &str = "gitops_lint_run_dispatch";
 /// The applicable policies of one group of objects, and the `with` modifiers they need.
 struct DispatchGroup {
     policies: Vec<&'static library::LibraryPolicy>,
+    objects: bool,
     params: bool,
     environment: bool,
 }
 
+impl DispatchGroup {
+    /// Whether the rule needs `with` modifiers, and so the `{"object", "unit", "context"}`
+    /// input; without them the object is the input (a `with` costs as much as a few policies).
+    fn modified(&self) -> bool {
+        self.objects || self.params || self.environment
+    }
+}
+
 impl PartialEq for DispatchGroup {
     fn eq(&self, other: &Self) -> bool {
-        self.params == other.params
+        self.objects == other.objects
+            && self.params == other.params
             && self.environment == other.environment
             && self.policies.len() == other.policies.len()
             && self
@@ -335,6 +345,7 @@ impl Dispatch {
             return None;
         }
         let group = DispatchGroup {
+            objects: policies.iter().any(|p| p.uses_objects),
             policies,
             params: !context.parameters.is_empty(),
             environment: context.environment.is_some(),
@@ -356,11 +367,18 @@ impl Dispatch {
                 .iter()
                 .map(|p| format!("\t\tdata.{}.deny,\n", p.package))
                 .collect::<String>();
+            if !group.modified() {
+                text.push_str(&format!("\nr{i} := [\n{denies}]\n"));
+                continue;
+            }
             // The `as` values are evaluated in order, before `input` is replaced: it goes last.
             // (regorus limits the length of a line: one modifier per line.)
-            let mut with = String::from(
-                "\n\t\twith data.gitops_lint.objects as data.gitops_lint_run.units[input.unit]",
-            );
+            let mut with = String::new();
+            if group.objects {
+                with.push_str(
+                    "\n\t\twith data.gitops_lint.objects as data.gitops_lint_run.units[input.unit]",
+                );
+            }
             if group.params {
                 with.push_str(
                     "\n\t\twith data.gitops_lint.params as data.gitops_lint_run.contexts[input.context].params",
@@ -399,17 +417,21 @@ fn evaluate_library(
             ));
         }
     };
-    let mut input = BTreeMap::new();
-    input.insert(
-        RegoValue::from("object"),
-        RegoValue::from(object.value.clone()),
-    );
-    input.insert(RegoValue::from("unit"), RegoValue::from(format!("u{unit}")));
-    input.insert(
-        RegoValue::from("context"),
-        RegoValue::from(format!("c{context_id}")),
-    );
-    engine.set_input(RegoValue::from(input));
+    if group.modified() {
+        let mut input = BTreeMap::new();
+        input.insert(
+            RegoValue::from("object"),
+            RegoValue::from(object.value.clone()),
+        );
+        input.insert(RegoValue::from("unit"), RegoValue::from(format!("u{unit}")));
+        input.insert(
+            RegoValue::from("context"),
+            RegoValue::from(format!("c{context_id}")),
+        );
+        engine.set_input(RegoValue::from(input));
+    } else {
+        engine.set_input(RegoValue::from(object.value.clone()));
+    }
     if let Ok(value) = engine.eval_rule(format!("data.{DISPATCH_PACKAGE}.r{group_id}"))
         && let Ok(values) = value.as_array()
         && values.len() == group.policies.len()
