@@ -450,5 +450,14 @@ fn config_text() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Inputs that failed once, kept as named cases.
-mod regressions {}
+/// Inputs the fuzzers shrank to, kept as named cases.
+#[test]
+fn regressions() {
+    // An unclosed bracket is one (empty) key, whose pointer spelling `/` reads back as the root.
+    let path = FieldPath::parse("[");
+    assert_eq!(path.segments().len(), 1);
+    assert_eq!(path.to_pointer(), "/");
+    load_and_locate("[");
+    load_and_locate("a: &x [*x]\n");
+    load_and_locate("\u{FEFF}---\n...\n\u{0}");
+}
