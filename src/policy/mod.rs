@@ -190,7 +190,7 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
         .collect();
     let mut units = ApplyUnits::default();
     let mut unit_ids: BTreeMap<String, usize> = BTreeMap::new();
-    let mut unit_objects: Vec<Vec<&Value>> = Vec::new();
+    let mut unit_objects: Vec<Vec<usize>> = Vec::new();
     let mut contexts: Vec<PolicyContext> = Vec::new();
     let mut assigned: Vec<(&Object, usize, usize)> = Vec::with_capacity(objects.len());
     for object in objects {
@@ -203,7 +203,7 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
         if unit_id == unit_objects.len() {
             unit_objects.push(Vec::new());
         }
-        unit_objects[unit_id].push(&object.value);
+        unit_objects[unit_id].push(assigned.len());
         let context = settings.policy_context(&object.source.path);
         let context_id = match contexts.iter().position(|c| *c == context) {
             Some(i) => i,
@@ -214,10 +214,19 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
         };
         assigned.push((object, unit_id, context_id));
     }
-    let units_data: serde_json::Map<String, Value> = unit_objects
+    // Each object becomes a regorus value once, shared (reference-counted) by its apply unit in
+    // `data` and by its evaluation's input.
+    let values: Vec<RegoValue> = assigned
+        .par_iter()
+        .map(|(object, _, _)| rego_value(&object.value))
+        .collect();
+    let units_data: BTreeMap<RegoValue, RegoValue> = unit_objects
         .iter()
         .enumerate()
-        .map(|(i, objects)| (format!("u{i}"), json!(objects)))
+        .map(|(i, members)| {
+            let members: Vec<RegoValue> = members.iter().map(|m| values[*m].clone()).collect();
+            (RegoValue::from(format!("u{i}")), RegoValue::from(members))
+        })
         .collect();
     let contexts_data: serde_json::Map<String, Value> = contexts
         .iter()
@@ -237,11 +246,17 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
     let mut engine = library.engine.clone();
     // `data.gitops_lint.params` is `{}` unless a context sets parameters, so that only those
     // contexts need a `with` for it.
-    let data = json!({
-        "gitops_lint_run": {"units": units_data, "contexts": contexts_data},
-        "gitops_lint": {"params": {}},
-    });
-    if let Err(e) = engine.add_data(RegoValue::from(data)) {
+    let mut run = BTreeMap::new();
+    run.insert(RegoValue::from("units"), RegoValue::from(units_data));
+    run.insert(
+        RegoValue::from("contexts"),
+        RegoValue::from(Value::Object(contexts_data)),
+    );
+    let mut data = RegoValue::from(json!({"gitops_lint": {"params": {}}}));
+    if let Ok(root) = data.as_object_mut() {
+        root.insert(RegoValue::from("gitops_lint_run"), RegoValue::from(run));
+    }
+    if let Err(e) = engine.add_data(data) {
         out.push(load_error("policies", None, &e.to_string()));
         return out;
     }
@@ -264,9 +279,10 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
         assigned
             .par_iter()
             .zip(groups.par_iter())
+            .zip(values.par_iter())
             .map_init(
                 || engine.clone(),
-                |engine, ((object, unit, context), group)| {
+                |engine, (((object, unit, context), group), value)| {
                     let Some(group) = group else {
                         return Vec::new();
                     };
@@ -275,6 +291,7 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
                         &dispatch.groups[*group],
                         *group,
                         object,
+                        value,
                         *unit,
                         &contexts[*context],
                         *context,
@@ -401,6 +418,7 @@ fn evaluate_library(
     group: &DispatchGroup,
     group_id: usize,
     object: &Object,
+    value: &RegoValue,
     unit: usize,
     context: &PolicyContext,
     context_id: usize,
@@ -419,10 +437,7 @@ fn evaluate_library(
     };
     if group.modified() {
         let mut input = BTreeMap::new();
-        input.insert(
-            RegoValue::from("object"),
-            RegoValue::from(object.value.clone()),
-        );
+        input.insert(RegoValue::from("object"), value.clone());
         input.insert(RegoValue::from("unit"), RegoValue::from(format!("u{unit}")));
         input.insert(
             RegoValue::from("context"),
@@ -430,7 +445,7 @@ fn evaluate_library(
         );
         engine.set_input(RegoValue::from(input));
     } else {
-        engine.set_input(RegoValue::from(object.value.clone()));
+        engine.set_input(value.clone());
     }
     if let Ok(value) = engine.eval_rule(format!("data.{DISPATCH_PACKAGE}.r{group_id}"))
         && let Ok(values) = value.as_array()
@@ -442,7 +457,7 @@ fn evaluate_library(
         return out;
     }
     // A policy failed (or is undefined): evaluate one by one, so that the others still report.
-    engine.set_input(RegoValue::from(object.value.clone()));
+    engine.set_input(value.clone());
     let mut with = format!(
         " with data.gitops_lint.objects as data.gitops_lint_run.units.u{unit} with data.gitops_lint.params as data.gitops_lint_run.contexts.c{context_id}.params"
     );
@@ -460,6 +475,13 @@ fn evaluate_library(
     }
     out.extend(errors);
     out
+}
+
+/// A JSON value as regorus holds it, read from a reference (`RegoValue::from` takes the value by
+/// ownership, which would need a deep copy first); the same conversion, through serde.
+fn rego_value(value: &Value) -> RegoValue {
+    use serde::Deserialize;
+    RegoValue::deserialize(value).unwrap_or(RegoValue::Undefined)
 }
 
 /// The value of a one-expression query (undefined when it has none).
