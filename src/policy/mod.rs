@@ -293,7 +293,6 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
                         object,
                         value,
                         *unit,
-                        &contexts[*context],
                         *context,
                     )
                 },
@@ -420,7 +419,6 @@ fn evaluate_library(
     object: &Object,
     value: &RegoValue,
     unit: usize,
-    context: &PolicyContext,
     context_id: usize,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -461,7 +459,7 @@ fn evaluate_library(
     let mut with = format!(
         " with data.gitops_lint.objects as data.gitops_lint_run.units.u{unit} with data.gitops_lint.params as data.gitops_lint_run.contexts.c{context_id}.params"
     );
-    if context.environment.is_some() {
+    if group.environment {
         with.push_str(&format!(
             " with data.gitops_lint.environment as data.gitops_lint_run.contexts.c{context_id}.environment"
         ));
