@@ -1,10 +1,19 @@
-//! `cargo bench --bench pipeline [-- DOCUMENTS...]`: generates a corpus (default 1,000 and
-//! 10,000 documents), runs the offline pipeline on it in-process and prints, best of three runs:
-//! documents per second and wall time for the whole pipeline, the time of the parse and schema
-//! stages alone, and the process's peak memory.
+//! `cargo bench --bench pipeline [-- DOCUMENTS...]`: generates a corpus of each size (default
+//! 1,000 and 10,000 documents; add 100000 for the large one), and prints for each:
+//!
+//! - the whole offline pipeline (every stage, the bundled policy library included, JSON report
+//!   rendered) run once in a fresh process: documents/s, wall time and that process's peak RSS;
+//! - the time of each stage alone, best of three in this process: read (discovery and reading
+//!   the files), parse, rules, schema, policies, report (suppressions and rendering);
+//! - peer tools on the same corpus, when they are installed (kubernetes-validate and checkov,
+//!   both from PyPI): their wall time and the ratio to ours; a notice when they are not.
+//!
+//! Wall times on a shared machine are noisy; the stage table is best-of-three for that reason.
 
 mod corpus;
 
+use std::path::Path;
+use std::process::Command;
 use std::time::Instant;
 
 use gitops_lint::report::{self, Format, HumanOptions, Report};
@@ -29,38 +38,109 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     (best, last.expect("at least one run"))
 }
 
+/// The child process: one whole run on `dir`, then `findings wall_s peak_rss_mb` on stdout.
+fn measure(dir: &Path) {
+    let started = Instant::now();
+    let settings = Settings::for_paths(vec![dir.to_path_buf()]);
+    let outcome = gitops_lint::pipeline::check_paths(&settings).expect("pipeline");
+    let report = Report {
+        findings: &outcome.findings,
+        summary: &outcome.summary,
+        fail_on: settings.fail_on,
+    };
+    let rendered = report::render(Format::Json, &report, HumanOptions::default());
+    std::hint::black_box(rendered);
+    println!(
+        "{} {} {}",
+        outcome.findings.len(),
+        started.elapsed().as_secs_f64(),
+        peak_rss_mb().unwrap_or(f64::NAN)
+    );
+}
+
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--measure") {
+        measure(Path::new(&args[i + 1]));
+        return;
+    }
+    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() {
         vec![1_000, 10_000]
     } else {
         sizes
     };
     println!(
-        "{:>9}  {:>6}  {:>6}  {:>10}  {:>10}  {:>10}  {:>12}  {:>8}  {:>9}",
+        "{:>9} {:>5} {:>5} | {:>8} {:>9} {:>8} {:>8} | {:>7} {:>7} {:>7} {:>7} {:>8} {:>7} | {:>8}",
         "documents",
         "files",
         "MB",
-        "pipeline",
-        "parse",
-        "schema",
-        "schema docs/s",
+        "docs/s",
+        "wall",
+        "peak RSS",
         "findings",
-        "peak RSS"
+        "read",
+        "parse",
+        "rules",
+        "schema",
+        "policies",
+        "report",
+        "schema/s"
     );
+    let mut peers = Vec::new();
     for documents in sizes {
         let dir = tempfile::tempdir().expect("temp dir");
         let bytes = corpus::generate(dir.path(), documents).expect("generate corpus");
         let settings = Settings::for_paths(vec![dir.path().to_path_buf()]);
+
+        let exe = std::env::current_exe().expect("bench executable");
+        let child = Command::new(&exe)
+            .arg("--measure")
+            .arg(dir.path())
+            .output()
+            .expect("run the measuring child");
+        let line = String::from_utf8_lossy(&child.stdout);
+        let fields: Vec<f64> = line
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        let (findings, wall, rss) = match fields[..] {
+            [f, w, r] => (f, w, r),
+            _ => panic!(
+                "measuring child failed: {line}{}",
+                String::from_utf8_lossy(&child.stderr)
+            ),
+        };
+
+        let runs = if documents > 20_000 { 1 } else { 3 };
         // Warm the page cache, the thread pool and the lazily compiled schemas once.
         let _ = gitops_lint::pipeline::check_paths(&settings);
-        let (pipeline, outcome) = best_of(3, || {
-            let outcome = gitops_lint::pipeline::check_paths(&settings).expect("pipeline");
+        let (read, _) = best_of(runs, || {
+            let paths = settings.paths.clone();
+            let (candidates, _) = gitops_lint::discover::discover(&gitops_lint::discover::Walk {
+                paths: &paths,
+                exclude: &settings.exclude,
+                exclude_base: &settings.base,
+                only: None,
+            })
+            .expect("discover");
+            candidates
+                .iter()
+                .map(|c| std::fs::read(&c.path).map(|b| b.len()).unwrap_or(0))
+                .sum::<usize>()
+        });
+        let (load, loaded) = best_of(runs, || {
+            gitops_lint::pipeline::load(&settings).expect("load")
+        });
+        let files = &loaded.files;
+        let (rules, _) = best_of(runs, || gitops_lint::check::run(files));
+        let (schema, _) = best_of(runs, || gitops_lint::schema::check(files, &settings));
+        let (policies, found) = best_of(runs, || gitops_lint::policy::check(files, &settings));
+        let outcome = gitops_lint::pipeline::check_paths(&settings).expect("pipeline");
+        let (report_time, _) = best_of(runs, || {
+            let findings = gitops_lint::suppress::apply(found.clone(), files, &settings);
             let report = Report {
-                findings: &outcome.findings,
+                findings: &findings,
                 summary: &outcome.summary,
                 fail_on: settings.fail_on,
             };
@@ -68,23 +148,98 @@ fn main() {
                 Format::Json,
                 &report,
                 HumanOptions::default(),
-            ));
-            outcome
+            ))
         });
-        assert_eq!(outcome.summary.documents, documents);
-        let (parse, loaded) = best_of(3, || gitops_lint::pipeline::load(&settings).expect("load"));
-        let (schema, _) = best_of(3, || gitops_lint::schema::check(&loaded.files, &settings));
+        let ms = |s: f64| format!("{:.0}ms", s * 1000.0);
         println!(
-            "{:>9}  {:>6}  {:>6.1}  {:>8.1}ms  {:>8.1}ms  {:>8.1}ms  {:>12.0}  {:>8}  {:>7.1}MB",
+            "{:>9} {:>5} {:>5.1} | {:>8.0} {:>9} {:>6.0}MB {:>8} | {:>7} {:>7} {:>7} {:>7} {:>8} {:>7} | {:>8.0}",
             documents,
-            outcome.summary.files,
+            files.len(),
             bytes as f64 / 1e6,
-            pipeline * 1000.0,
-            parse * 1000.0,
-            schema * 1000.0,
+            documents as f64 / wall,
+            ms(wall),
+            rss,
+            findings,
+            ms(read),
+            ms((load - read).max(0.0)),
+            ms(rules),
+            ms(schema),
+            ms(policies),
+            ms(report_time),
             documents as f64 / schema,
-            outcome.findings.len(),
-            peak_rss_mb().unwrap_or(f64::NAN),
         );
+        peers.push((documents, dir, wall, schema));
     }
+    peer_tools(&peers);
+}
+
+/// Peer tools on the same corpora, when installed.
+fn peer_tools(runs: &[(usize, tempfile::TempDir, f64, f64)]) {
+    let tools: [(&str, &[&str], &str); 2] = [
+        (
+            "kubernetes-validate",
+            &["--strict"],
+            "schema validation: compared with our schema stage",
+        ),
+        (
+            "checkov",
+            &["--quiet", "--compact", "--framework", "kubernetes", "-d"],
+            "policy checks: compared with our whole pipeline",
+        ),
+    ];
+    println!();
+    for (tool, args, what) in tools {
+        if Command::new(tool).arg("--version").output().is_err() {
+            println!("{tool}: not installed, skipped (pip install {tool} to compare)");
+            continue;
+        }
+        for (documents, dir, wall, schema) in runs {
+            if *documents > 10_000 {
+                println!("{tool}: {documents} documents skipped (too slow to wait for)");
+                continue;
+            }
+            let mut command = Command::new(tool);
+            command.args(args);
+            if tool == "kubernetes-validate" {
+                let mut files: Vec<_> = walk(dir.path());
+                files.sort();
+                command.args(files);
+            } else {
+                command.arg(dir.path());
+            }
+            let started = Instant::now();
+            let out = command.output();
+            let elapsed = started.elapsed().as_secs_f64();
+            let ours = if tool == "kubernetes-validate" {
+                *schema
+            } else {
+                *wall
+            };
+            match out {
+                Ok(_) => println!(
+                    "{tool} ({what}): {documents} documents in {:.1}s = {:.0} docs/s; gitops-lint is {:.0}x faster ({:.0}x with every stage)",
+                    elapsed,
+                    *documents as f64 / elapsed,
+                    elapsed / ours,
+                    elapsed / *wall
+                ),
+                Err(e) => println!("{tool}: failed to run: {e}"),
+            }
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
 }

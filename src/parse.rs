@@ -33,6 +33,15 @@ pub enum Parsed {
     Skipped(Skipped),
 }
 
+/// Reads up to `limit + 1` bytes (more means too large), expecting about `expected`.
+fn read_at_most(path: &Path, expected: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(expected.min(limit)).unwrap_or(0) + 1);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 pub fn parse_file(candidate: &Candidate, settings: &Settings) -> Parsed {
     let path = &candidate.path;
     let empty = |path: &Path| Arc::new(SourceFile::new(path.to_path_buf(), String::new()));
@@ -45,21 +54,39 @@ pub fn parse_file(candidate: &Candidate, settings: &Settings) -> Parsed {
             findings: vec![finding],
         })
     };
-    let size = match std::fs::metadata(path) {
-        Ok(m) => m.len(),
+    let metadata = match std::fs::metadata(path) {
+        Ok(m) => m,
         Err(e) => {
             let source = empty(path);
             return only(source.clone(), rules::unreadable_file::finding(&source, &e));
         }
     };
-    if size > settings.max_file_size {
+    // A pipe would block the run on its first read, a device could be endless.
+    if !metadata.is_file() {
+        let source = empty(path);
+        let error =
+            std::io::Error::other("not a regular file (pipes, sockets and devices are not read)");
+        return only(
+            source.clone(),
+            rules::unreadable_file::finding(&source, &error),
+        );
+    }
+    if metadata.len() > settings.max_file_size {
         let source = empty(path);
         return only(
             source.clone(),
-            rules::file_too_large::finding(&source, size, settings.max_file_size),
+            rules::file_too_large::finding(&source, metadata.len(), settings.max_file_size),
         );
     }
-    let bytes = match std::fs::read(path) {
+    // The file may have grown since: read one byte past the limit at most.
+    let bytes = match read_at_most(path, metadata.len(), settings.max_file_size) {
+        Ok(b) if b.len() as u64 > settings.max_file_size => {
+            let source = empty(path);
+            return only(
+                source.clone(),
+                rules::file_too_large::finding(&source, b.len() as u64, settings.max_file_size),
+            );
+        }
         Ok(b) => b,
         Err(e) => {
             let source = empty(path);

@@ -18,7 +18,8 @@ pub fn new_engine() -> Engine {
     let mut engine = Engine::new();
     engine.set_execution_timer_config(ExecutionTimerConfig {
         limit: EVALUATION_LIMIT,
-        check_interval: NonZeroU32::MIN,
+        // Reading the clock after every expression cost 3% of the evaluation time.
+        check_interval: NonZeroU32::new(32).unwrap_or(NonZeroU32::MIN),
     });
     engine.set_strict_builtin_errors(false);
     add_extensions(&mut engine);

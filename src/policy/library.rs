@@ -25,7 +25,14 @@ pub struct LibraryPolicy {
     /// Kinds it applies to; empty: all.
     pub kinds: Vec<String>,
     pub path: String,
+    /// Whether it reads the apply unit (`data.gitops_lint.objects`, directly or through the
+    /// library helpers that do), so that its evaluation needs the unit; over-approximated
+    /// from the text.
+    pub uses_objects: bool,
 }
+
+/// Library helpers that read the apply unit.
+const OBJECT_HELPERS: &[&str] = &["objects", "hpas_targeting", "min_replicas_of"];
 
 /// The loaded library: an engine with every bundled file, and the policies' metadata.
 pub struct Library {
@@ -140,6 +147,7 @@ fn load() -> Library {
                 })
                 .unwrap_or_default(),
             path: path.to_string(),
+            uses_objects: OBJECT_HELPERS.iter().any(|h| text.contains(h)),
             id,
         });
     }

@@ -190,7 +190,7 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
         .collect();
     let mut units = ApplyUnits::default();
     let mut unit_ids: BTreeMap<String, usize> = BTreeMap::new();
-    let mut unit_objects: Vec<Vec<&Value>> = Vec::new();
+    let mut unit_objects: Vec<Vec<usize>> = Vec::new();
     let mut contexts: Vec<PolicyContext> = Vec::new();
     let mut assigned: Vec<(&Object, usize, usize)> = Vec::with_capacity(objects.len());
     for object in objects {
@@ -203,7 +203,7 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
         if unit_id == unit_objects.len() {
             unit_objects.push(Vec::new());
         }
-        unit_objects[unit_id].push(&object.value);
+        unit_objects[unit_id].push(assigned.len());
         let context = settings.policy_context(&object.source.path);
         let context_id = match contexts.iter().position(|c| *c == context) {
             Some(i) => i,
@@ -214,10 +214,19 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
         };
         assigned.push((object, unit_id, context_id));
     }
-    let units_data: serde_json::Map<String, Value> = unit_objects
+    // Each object becomes a regorus value once, shared (reference-counted) by its apply unit in
+    // `data` and by its evaluation's input.
+    let values: Vec<RegoValue> = assigned
+        .par_iter()
+        .map(|(object, _, _)| rego_value(&object.value))
+        .collect();
+    let units_data: BTreeMap<RegoValue, RegoValue> = unit_objects
         .iter()
         .enumerate()
-        .map(|(i, objects)| (format!("u{i}"), json!(objects)))
+        .map(|(i, members)| {
+            let members: Vec<RegoValue> = members.iter().map(|m| values[*m].clone()).collect();
+            (RegoValue::from(format!("u{i}")), RegoValue::from(members))
+        })
         .collect();
     let contexts_data: serde_json::Map<String, Value> = contexts
         .iter()
@@ -235,9 +244,32 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
         })
         .collect();
     let mut engine = library.engine.clone();
-    let data = json!({"gitops_lint_run": {"units": units_data, "contexts": contexts_data}});
-    if let Err(e) = engine.add_data(RegoValue::from(data)) {
+    // `data.gitops_lint.params` is `{}` unless a context sets parameters, so that only those
+    // contexts need a `with` for it.
+    let mut run = BTreeMap::new();
+    run.insert(RegoValue::from("units"), RegoValue::from(units_data));
+    run.insert(
+        RegoValue::from("contexts"),
+        RegoValue::from(Value::Object(contexts_data)),
+    );
+    let mut data = RegoValue::from(json!({"gitops_lint": {"params": {}}}));
+    if let Ok(root) = data.as_object_mut() {
+        root.insert(RegoValue::from("gitops_lint_run"), RegoValue::from(run));
+    }
+    if let Err(e) = engine.add_data(data) {
         out.push(load_error("policies", None, &e.to_string()));
+        return out;
+    }
+    // One dispatch rule per set of applicable policies and `with` modifiers, evaluated with
+    // `eval_rule`: a query would be parsed and scheduled against every module again for each
+    // object, which cost as much as evaluating the policies.
+    let mut dispatch = Dispatch::default();
+    let groups: Vec<Option<usize>> = assigned
+        .iter()
+        .map(|(object, _, context)| dispatch.rule_for(library, object, &contexts[*context]))
+        .collect();
+    if let Err(e) = engine::add_policy(&mut engine, DISPATCH_PATH, &dispatch.module()) {
+        out.push(load_error(DISPATCH_PATH, None, &e));
         return out;
     }
     // regorus prepares its modules on the first evaluation after `add_data`; do it once here, so
@@ -246,15 +278,21 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
     out.extend(
         assigned
             .par_iter()
+            .zip(groups.par_iter())
+            .zip(values.par_iter())
             .map_init(
                 || engine.clone(),
-                |engine, (object, unit, context)| {
+                |engine, (((object, unit, context), group), value)| {
+                    let Some(group) = group else {
+                        return Vec::new();
+                    };
                     evaluate_library(
                         engine,
-                        library,
+                        &dispatch.groups[*group],
+                        *group,
                         object,
+                        value,
                         *unit,
-                        &contexts[*context],
                         *context,
                     )
                 },
@@ -265,32 +303,124 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
     out
 }
 
+const DISPATCH_PATH: &str = "<gitops-lint library dispatch>";
+const DISPATCH_PACKAGE: &str = "gitops_lint_run_dispatch";
+
+/// The applicable policies of one group of objects, and the `with` modifiers they need.
+struct DispatchGroup {
+    policies: Vec<&'static library::LibraryPolicy>,
+    objects: bool,
+    params: bool,
+    environment: bool,
+}
+
+impl DispatchGroup {
+    /// Whether the rule needs `with` modifiers, and so the `{"object", "unit", "context"}`
+    /// input; without them the object is the input (a `with` costs as much as a few policies).
+    fn modified(&self) -> bool {
+        self.objects || self.params || self.environment
+    }
+}
+
+impl PartialEq for DispatchGroup {
+    fn eq(&self, other: &Self) -> bool {
+        self.objects == other.objects
+            && self.params == other.params
+            && self.environment == other.environment
+            && self.policies.len() == other.policies.len()
+            && self
+                .policies
+                .iter()
+                .zip(&other.policies)
+                .all(|(a, b)| a.id == b.id)
+    }
+}
+
+/// The generated dispatch module: rule `r<i>` evaluates every policy of group `i` in one rule,
+/// so that the library's helpers are computed once per object. Its input is
+/// `{"object", "unit", "context"}`; the policies see `input.object` as their input.
+#[derive(Default)]
+struct Dispatch {
+    groups: Vec<DispatchGroup>,
+}
+
+impl Dispatch {
+    fn rule_for(
+        &mut self,
+        library: &'static library::Library,
+        object: &Object,
+        context: &PolicyContext,
+    ) -> Option<usize> {
+        let kind = object.kind().unwrap_or_default();
+        let policies: Vec<&library::LibraryPolicy> = library
+            .policies
+            .iter()
+            .filter(|p| p.kinds.is_empty() || p.kinds.iter().any(|k| k == kind))
+            .collect();
+        if policies.is_empty() {
+            return None;
+        }
+        let group = DispatchGroup {
+            objects: policies.iter().any(|p| p.uses_objects),
+            policies,
+            params: !context.parameters.is_empty(),
+            environment: context.environment.is_some(),
+        };
+        Some(match self.groups.iter().position(|g| *g == group) {
+            Some(i) => i,
+            None => {
+                self.groups.push(group);
+                self.groups.len() - 1
+            }
+        })
+    }
+
+    fn module(&self) -> String {
+        let mut text = format!("package {DISPATCH_PACKAGE}\n");
+        for (i, group) in self.groups.iter().enumerate() {
+            let denies = group
+                .policies
+                .iter()
+                .map(|p| format!("\t\tdata.{}.deny,\n", p.package))
+                .collect::<String>();
+            if !group.modified() {
+                text.push_str(&format!("\nr{i} := [\n{denies}]\n"));
+                continue;
+            }
+            // The `as` values are evaluated in order, before `input` is replaced: it goes last.
+            // (regorus limits the length of a line: one modifier per line.)
+            let mut with = String::new();
+            if group.objects {
+                with.push_str(
+                    "\n\t\twith data.gitops_lint.objects as data.gitops_lint_run.units[input.unit]",
+                );
+            }
+            if group.params {
+                with.push_str(
+                    "\n\t\twith data.gitops_lint.params as data.gitops_lint_run.contexts[input.context].params",
+                );
+            }
+            if group.environment {
+                with.push_str("\n\t\twith data.gitops_lint.environment as data.gitops_lint_run.contexts[input.context].environment");
+            }
+            with.push_str("\n\t\twith input as input.object");
+            text.push_str(&format!(
+                "\nr{i} := results if {{\n\tresults := [\n{denies}\t]{with}\n}}\n"
+            ));
+        }
+        text
+    }
+}
+
 fn evaluate_library(
     engine: &mut Engine,
-    library: &library::Library,
+    group: &DispatchGroup,
+    group_id: usize,
     object: &Object,
+    value: &RegoValue,
     unit: usize,
-    context: &PolicyContext,
     context_id: usize,
 ) -> Vec<Finding> {
-    let kind = object.kind().unwrap_or_default();
-    let applicable: Vec<&library::LibraryPolicy> = library
-        .policies
-        .iter()
-        .filter(|p| p.kinds.is_empty() || p.kinds.iter().any(|k| k == kind))
-        .collect();
-    if applicable.is_empty() {
-        return Vec::new();
-    }
-    engine.set_input(RegoValue::from(object.value.clone()));
-    let mut with = format!(
-        " with data.gitops_lint.objects as data.gitops_lint_run.units.u{unit} with data.gitops_lint.params as data.gitops_lint_run.contexts.c{context_id}.params"
-    );
-    if context.environment.is_some() {
-        with.push_str(&format!(
-            " with data.gitops_lint.environment as data.gitops_lint_run.contexts.c{context_id}.environment"
-        ));
-    }
     let mut out = Vec::new();
     let mut report = |policy: &library::LibraryPolicy, value: &RegoValue| {
         for result in results(value) {
@@ -303,28 +433,39 @@ fn evaluate_library(
             ));
         }
     };
-    // One query for every applicable policy: the library's helpers (containers, pod spec, …)
-    // are then computed once per object, not once per policy.
-    let all = format!(
-        "[{}]{with}",
-        applicable
-            .iter()
-            .map(|p| format!("data.{}.deny", p.package))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    if let Ok(results) = engine.eval_query(all, false)
-        && let Ok(values) = first_value(&results).as_array()
-        && values.len() == applicable.len()
+    if group.modified() {
+        let mut input = BTreeMap::new();
+        input.insert(RegoValue::from("object"), value.clone());
+        input.insert(RegoValue::from("unit"), RegoValue::from(format!("u{unit}")));
+        input.insert(
+            RegoValue::from("context"),
+            RegoValue::from(format!("c{context_id}")),
+        );
+        engine.set_input(RegoValue::from(input));
+    } else {
+        engine.set_input(value.clone());
+    }
+    if let Ok(value) = engine.eval_rule(format!("data.{DISPATCH_PACKAGE}.r{group_id}"))
+        && let Ok(values) = value.as_array()
+        && values.len() == group.policies.len()
     {
-        for (policy, value) in applicable.iter().zip(values.iter()) {
+        for (policy, value) in group.policies.iter().zip(values.iter()) {
             report(policy, value);
         }
         return out;
     }
     // A policy failed (or is undefined): evaluate one by one, so that the others still report.
+    engine.set_input(value.clone());
+    let mut with = format!(
+        " with data.gitops_lint.objects as data.gitops_lint_run.units.u{unit} with data.gitops_lint.params as data.gitops_lint_run.contexts.c{context_id}.params"
+    );
+    if group.environment {
+        with.push_str(&format!(
+            " with data.gitops_lint.environment as data.gitops_lint_run.contexts.c{context_id}.environment"
+        ));
+    }
     let mut errors = Vec::new();
-    for policy in applicable {
+    for policy in &group.policies {
         match engine.eval_query(format!("data.{}.deny{with}", policy.package), false) {
             Ok(results) => report(policy, &first_value(&results)),
             Err(e) => errors.push(evaluation_error(object, &policy.id, &e.to_string())),
@@ -332,6 +473,13 @@ fn evaluate_library(
     }
     out.extend(errors);
     out
+}
+
+/// A JSON value as regorus holds it, read from a reference (`RegoValue::from` takes the value by
+/// ownership, which would need a deep copy first); the same conversion, through serde.
+fn rego_value(value: &Value) -> RegoValue {
+    use serde::Deserialize;
+    RegoValue::deserialize(value).unwrap_or(RegoValue::Undefined)
 }
 
 /// The value of a one-expression query (undefined when it has none).

@@ -1,0 +1,247 @@
+//! Hostile input, end to end (the built binary): files that are huge, not text, not regular,
+//! looping or gone; a config file with every wrong type; and byte-identical output whatever
+//! `--jobs`. Each gives one clear finding or error, the rest of the run intact, the right exit
+//! code. (`tests/cli.rs` holds the first set: binary, Latin-1, UTF-16, deep nesting, alias
+//! bombs, 50 MB.)
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+#[path = "../benches/corpus.rs"]
+mod corpus;
+
+fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gitops-lint"));
+    command
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("NO_COLOR");
+    command
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    binary()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run gitops-lint")
+}
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+const GOOD: &[u8] =
+    b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  a: \"1\"\n";
+const BAD: &[u8] =
+    b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  a: \"1\"\n  a: \"2\"\n";
+
+/// Rule ids per file of a `--format json` run.
+fn rules_by_file(out: &Output) -> std::collections::BTreeMap<String, Vec<String>> {
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let mut map = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for finding in json["findings"].as_array().expect("findings") {
+        map.entry(finding["location"]["file"].as_str().unwrap().to_string())
+            .or_default()
+            .push(finding["rule"].as_str().unwrap().to_string());
+    }
+    map
+}
+
+#[test]
+fn a_500_mb_file_is_refused_without_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // Sparse: 500 MB long, no disk used. Read into memory it would break the address-space
+    // limit below.
+    let big = std::fs::File::create(dir.path().join("big.yaml")).unwrap();
+    big.set_len(500 * 1024 * 1024).unwrap();
+    write(dir.path(), "good.yaml", GOOD);
+    write(dir.path(), "bad.yaml", BAD);
+    let started = std::time::Instant::now();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 400000 && exec \"$0\" -j 2 --format json .")
+        .arg(env!("CARGO_BIN_EXE_gitops-lint"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rules = rules_by_file(&out);
+    assert_eq!(rules["big.yaml"], ["file-too-large"]);
+    assert_eq!(rules["bad.yaml"], ["duplicate-key"]);
+    assert!(!rules.contains_key("good.yaml"));
+}
+
+#[test]
+fn nul_bytes_pipes_missing_and_looping_files_give_one_finding_or_note_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "nul.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\x00b\n",
+    );
+    write(
+        d,
+        "invalid-utf8.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \xff\xfe\n",
+    );
+    // A named pipe: reading it would block the run forever.
+    let status = Command::new("mkfifo")
+        .arg(d.join("pipe.yaml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // A symlink loop between two files, and a dangling link.
+    std::os::unix::fs::symlink(d.join("b.yaml"), d.join("a.yaml")).unwrap();
+    std::os::unix::fs::symlink(d.join("a.yaml"), d.join("b.yaml")).unwrap();
+    std::os::unix::fs::symlink(d.join("gone.yaml"), d.join("dangling.yaml")).unwrap();
+    write(d, "good.yaml", GOOD);
+    write(d, "bad.yaml", BAD);
+
+    let out = run_in(d, &["--format", "json", "."]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rules = rules_by_file(&out);
+    assert_eq!(rules["nul.yaml"], ["invalid-encoding"]);
+    assert_eq!(rules["invalid-utf8.yaml"], ["invalid-encoding"]);
+    assert_eq!(rules["pipe.yaml"], ["unreadable-file"]);
+    assert_eq!(rules["bad.yaml"], ["duplicate-key"]);
+    assert!(!rules.contains_key("good.yaml"));
+    // The links are passed over with a note, not read.
+    let out = run_in(d, &["--color", "never", "."]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("skipped 3 symlinks"), "{text}");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn unreadable_files_are_one_finding() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "secret.yaml", GOOD);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    write(dir.path(), "bad.yaml", BAD);
+    if std::fs::read(&path).is_ok() {
+        // Root reads anything; permissions cannot make a file unreadable here.
+        eprintln!("skipped: running as root");
+        return;
+    }
+    let out = run_in(dir.path(), &["--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    let rules = rules_by_file(&out);
+    assert_eq!(rules["secret.yaml"], ["unreadable-file"]);
+    assert_eq!(rules["bad.yaml"], ["duplicate-key"]);
+}
+
+#[test]
+fn a_file_that_vanishes_after_discovery_is_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "gone.yaml", GOOD);
+    let candidate = gitops_lint::discover::Candidate {
+        path: path.clone(),
+        role: gitops_lint::discover::FileRole::Manifest,
+    };
+    std::fs::remove_file(&path).unwrap();
+    let settings = gitops_lint::settings::Settings::for_paths(vec![dir.path().to_path_buf()]);
+    match gitops_lint::parse::parse_file(&candidate, &settings) {
+        gitops_lint::parse::Parsed::File(file) => {
+            let rules: Vec<&str> = file.findings.iter().map(|f| f.rule.as_ref()).collect();
+            assert_eq!(rules, ["unreadable-file"]);
+        }
+        gitops_lint::parse::Parsed::Skipped(s) => panic!("skipped: {s:?}"),
+    }
+}
+
+#[test]
+fn every_wrong_type_in_the_config_file_is_a_located_error() {
+    let cases: &[(&str, &str)] = &[
+        ("exclude", "exclude: 3"),
+        ("rules", "rules: [a, b]"),
+        ("rules", "rules: {latest-image-tag: 7}"),
+        ("overrides", "overrides: {files: x}"),
+        ("overrides", "overrides:\n  - files: 3"),
+        (
+            "overrides",
+            "overrides:\n  - files: ['*.yaml']\n    environment: [prod]",
+        ),
+        ("fail-on", "fail-on: sometimes"),
+        ("max-file-size", "max-file-size: big"),
+        ("max-file-size", "max-file-size: -1"),
+        ("kubernetes-versions", "kubernetes-versions: {a: 1}"),
+        ("strict", "strict: maybe"),
+        ("crds", "crds: 1.5"),
+        ("schema-locations", "schema-locations: true"),
+        ("policies", "policies: {}"),
+        ("namespaces", "namespaces: 12"),
+        ("data", "data: {x: y}"),
+        ("bundled-policies", "bundled-policies: [true]"),
+        ("policy-parameters", "policy-parameters: [1]"),
+        ("unknown-key", "unknown-key: 1"),
+    ];
+    for (key, text) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            ".gitops-lint.yaml",
+            format!("{text}\n").as_bytes(),
+        );
+        write(dir.path(), "good.yaml", GOOD);
+        let out = run_in(dir.path(), &["--color", "never", "."]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{key}: {stderr}");
+        assert!(
+            stderr.contains(".gitops-lint.yaml:") && stderr.contains(key),
+            "{key}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{key}: {stderr}");
+    }
+}
+
+#[test]
+fn output_is_byte_identical_whatever_the_jobs_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    // 120 documents of every kind the bench uses, some with defects, every stage involved.
+    corpus::generate(dir.path(), 120).unwrap();
+    for format in ["human", "json", "github", "sarif", "junit"] {
+        let outputs: Vec<Vec<u8>> = ["1", "2", "8"]
+            .iter()
+            .map(|jobs| {
+                let out = run_in(
+                    dir.path(),
+                    &["--color", "never", "-j", jobs, "--format", format, "."],
+                );
+                assert_eq!(out.status.code(), Some(1), "{format} -j {jobs}");
+                // The human summary carries the elapsed time.
+                let text = String::from_utf8_lossy(&out.stdout).into_owned();
+                text.lines()
+                    .filter(|l| !l.contains(" ms"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .into_bytes()
+            })
+            .collect();
+        assert!(!outputs[0].is_empty(), "{format}");
+        assert_eq!(outputs[0], outputs[1], "{format}: -j 1 and -j 2 differ");
+        assert_eq!(outputs[0], outputs[2], "{format}: -j 1 and -j 8 differ");
+    }
+}
