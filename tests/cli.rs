@@ -478,7 +478,7 @@ fn hostile_files_give_one_finding_each_and_the_rest_is_checked() {
     write(
         d,
         "deep-flow.yaml",
-        &format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000)),
+        &format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
     );
     // 3,000 levels of block mappings (indentation makes deeper files tens of megabytes).
     let mut block = String::new();

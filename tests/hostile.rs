@@ -245,3 +245,62 @@ fn output_is_byte_identical_whatever_the_jobs_in_every_format() {
         assert_eq!(outputs[0], outputs[2], "{format}: -j 1 and -j 8 differ");
     }
 }
+
+/// A policy that loops (ten billion iterations) and one that builds a huge set: each stops at
+/// the evaluation time limit with one `policy-error`, and the other files are still checked.
+#[test]
+fn policies_that_loop_or_build_huge_sets_stop_at_the_time_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(
+        d,
+        "policy/loop.rego",
+        b"package main\n\ndeny contains msg if {\n\tsome i in numbers.range(1, 100000)\n\tsome j in numbers.range(1, 100000)\n\ti + j < 0\n\tmsg := \"never\"\n}\n",
+    );
+    write(
+        d,
+        "policy/set.rego",
+        b"package huge\n\ndeny contains msg if {\n\tpairs := {[i, j] | some i in numbers.range(1, 10000); some j in numbers.range(1, 10000)}\n\tcount(pairs) < 0\n\tmsg := \"never\"\n}\n",
+    );
+    write(d, "apps/good.yaml", GOOD);
+    write(d, "apps/bad.yaml", BAD);
+    let started = std::time::Instant::now();
+    let out = run_in(
+        d,
+        &[
+            "--no-bundled-policies",
+            "--policy",
+            "policy",
+            "--all-namespaces",
+            "--format",
+            "json",
+            "apps",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let mut found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    let limits = found
+        .iter()
+        .filter(|(rule, message)| rule == "policy-error" && message.contains("time limit"))
+        .count();
+    // Two policies on two objects.
+    assert_eq!(limits, 4, "{found:?}");
+    assert!(
+        found.iter().any(|(rule, _)| rule == "duplicate-key"),
+        "the rest of the run is intact: {found:?}"
+    );
+    // Objects are evaluated in parallel; four 2 s limits must not take much more than their sum.
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}
