@@ -720,3 +720,33 @@ fn environments_validate_against_their_own_kubernetes_versions() {
         "{report}"
     );
 }
+
+/// pre-commit runs `gitops-lint --staged`: a staged change to a base checks every overlay over
+/// it, before the commit exists.
+#[test]
+fn a_staged_base_change_checks_the_overlays_it_affects() {
+    if !kustomize_available() {
+        return;
+    }
+    let repo = gitops_repo();
+    let broken = DEPLOYMENT.replace("  replicas: 2", "  replicas: \"2\"");
+    repo.write("infra/base/deployment.yaml", &broken);
+    repo.git(&["add", "infra/base/deployment.yaml"]);
+    let report = repo.json(&["--staged"]);
+    let found: Vec<(String, u64, String)> = findings(&report)
+        .into_iter()
+        .map(|f| (f.1, f.2, f.4))
+        .collect();
+    // Each overlay patches `replicas: N`, but Kustomize keeps the base's quoted string: the
+    // rendered value comes from the base, so that is where each overlay's finding points.
+    let at = "infra/base/deployment.yaml".to_string();
+    assert_eq!(
+        found,
+        [
+            (at.clone(), 6, "infra/dev".to_string()),
+            (at.clone(), 6, "infra/production".to_string()),
+            (at, 6, "infra/staging".to_string()),
+        ],
+        "{report}"
+    );
+}

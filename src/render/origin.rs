@@ -647,11 +647,25 @@ fn set_by_patch_file(
             continue;
         }
         let translated = translate(path, &rendered.value, &object.value);
-        if object.locate(&translated).exact {
+        if object.locate(&translated).exact && !overridden(rendered, path, object, &translated) {
             return Some((object.location(&translated), Some(object.reference)));
         }
     }
     None
+}
+
+/// Whether a patch's scalar at this field differs from the rendered one: Kustomize kept what the
+/// base had (a quoted `"3"` stays a string when a patch writes `3`), so the patch is not where
+/// the rendered value comes from.
+fn overridden(rendered: &Object, path: &FieldPath, patch: &Object, at: &FieldPath) -> bool {
+    let (Some(rendered), Some(patched)) = (
+        value_at(&rendered.value, path.segments()),
+        value_at(&patch.value, at.segments()),
+    ) else {
+        return false;
+    };
+    let scalar = |v: &Value| !(v.is_object() || v.is_array());
+    scalar(rendered) && scalar(patched) && rendered != patched
 }
 
 /// An `add` to `/list/-` appends: when `wanted` is inside the rendered item that has the
