@@ -42,6 +42,33 @@ pub fn mark_inputs(files: &mut [ParsedFile], context: &[ParsedFile]) {
     }
 }
 
+/// The patch files a kustomization names (`patches`, `patchesJson6902`, and the single-line
+/// entries of `patchesStrategicMerge`, whose others are inline YAML).
+pub(crate) fn patch_references(kustomization: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["patches", "patchesJson6902"] {
+        for item in kustomization
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            out.extend(item.get("path").and_then(Value::as_str).map(str::to_string));
+        }
+    }
+    out.extend(
+        kustomization
+            .get("patchesStrategicMerge")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter(|p| !p.contains('\n'))
+            .map(str::to_string),
+    );
+    out
+}
+
 /// Paths a kustomization reads that are not resources.
 pub(crate) fn input_references(kustomization: &Value) -> Vec<String> {
     let mut out = Vec::new();
@@ -63,17 +90,10 @@ pub(crate) fn input_references(kustomization: &Value) -> Vec<String> {
             .map(|a| a.iter().collect())
             .unwrap_or_default()
     };
-    for key in ["patches", "patchesJson6902", "replacements"] {
-        for item in items(key) {
-            out.extend(strings(item.get("path")));
-        }
+    out.extend(patch_references(kustomization));
+    for item in items("replacements") {
+        out.extend(strings(item.get("path")));
     }
-    // Strategic-merge patches may be inline YAML; only single-line entries are paths.
-    out.extend(
-        strings(kustomization.get("patchesStrategicMerge"))
-            .into_iter()
-            .filter(|p| !p.contains('\n')),
-    );
     for key in ["configMapGenerator", "secretGenerator"] {
         for item in items(key) {
             for file in strings(item.get("files")) {

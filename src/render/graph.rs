@@ -35,6 +35,8 @@ pub struct Root {
     pub inputs: BTreeSet<PathBuf>,
     /// The kustomizations it includes, itself first (absolute paths of their files).
     pub kustomizations: Vec<PathBuf>,
+    /// The patch files those kustomizations name (absolute).
+    pub patches: BTreeSet<PathBuf>,
     /// Remote resources (URLs): the render needs the network.
     pub remote: Vec<String>,
 }
@@ -58,6 +60,8 @@ struct Node {
     includes: Vec<PathBuf>,
     /// Files read directly.
     files: Vec<PathBuf>,
+    /// The patch files among them.
+    patches: Vec<PathBuf>,
     remote: Vec<String>,
 }
 
@@ -97,6 +101,10 @@ impl Graph {
         for entry in crate::kustomize::input_references(value) {
             node.files.push(normalize(&dir.join(entry)));
         }
+        node.patches = crate::kustomize::patch_references(value)
+            .into_iter()
+            .map(|p| normalize(&dir.join(p)))
+            .collect();
         node.files.push(file);
         self.nodes.insert(dir, node);
     }
@@ -106,6 +114,26 @@ impl Graph {
         if let Some(dir) = absolute(chart_file).parent() {
             self.charts.insert(dir.to_path_buf());
         }
+    }
+
+    /// Kustomization files that nodes include but the graph does not hold yet (a base outside
+    /// the checked paths), for the caller to read and add.
+    pub fn missing_includes(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = self
+            .nodes
+            .values()
+            .flat_map(|n| n.includes.iter())
+            .filter(|dir| !self.nodes.contains_key(*dir))
+            .filter_map(|dir| {
+                KUSTOMIZATION_NAMES
+                    .iter()
+                    .map(|name| dir.join(name))
+                    .find(|file| file.is_file())
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     pub fn is_empty(&self) -> bool {
@@ -139,6 +167,7 @@ impl Graph {
                 file: dir.join("Chart.yaml"),
                 inputs: BTreeSet::new(),
                 kustomizations: Vec::new(),
+                patches: BTreeSet::new(),
                 remote: Vec::new(),
             });
         }
@@ -148,6 +177,7 @@ impl Graph {
     fn closure(&self, dir: &Path, node: &Node) -> Root {
         let mut inputs = BTreeSet::new();
         let mut kustomizations = Vec::new();
+        let mut patches = BTreeSet::new();
         let mut remote = Vec::new();
         let mut seen = BTreeSet::new();
         let mut stack = vec![(dir.to_path_buf(), node)];
@@ -157,6 +187,7 @@ impl Graph {
             }
             kustomizations.push(node.file.clone());
             inputs.extend(node.files.iter().cloned());
+            patches.extend(node.patches.iter().cloned());
             remote.extend(node.remote.iter().cloned());
             // Included in reverse so that the walk visits them in the order written.
             for include in node.includes.iter().rev() {
@@ -178,6 +209,7 @@ impl Graph {
             file: node.file.clone(),
             inputs,
             kustomizations,
+            patches,
             remote,
         }
     }

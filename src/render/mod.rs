@@ -20,7 +20,7 @@ pub mod graph;
 pub mod origin;
 pub mod run;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -169,13 +169,11 @@ pub fn render(files: &[ParsedFile], settings: &Settings) -> Rendered {
 /// elsewhere.
 fn build_graph(files: &[ParsedFile], settings: &Settings) -> Graph {
     let mut graph = Graph::default();
-    let mut known: HashSet<PathBuf> = HashSet::new();
     match &settings.changes {
         Some(changes) => {
             for path in &changes.kustomizations {
                 if let Some(value) = read_kustomization(path) {
                     graph.add_kustomization(path, &value);
-                    known.insert(absolute(path));
                 }
             }
             for chart in &changes.charts {
@@ -189,7 +187,6 @@ fn build_graph(files: &[ParsedFile], settings: &Settings) -> Graph {
                     FileRole::Kustomization => {
                         if let Some(object) = file.objects.first() {
                             graph.add_kustomization(&path, &object.value);
-                            known.insert(path);
                         }
                     }
                     FileRole::HelmChartFile
@@ -203,25 +200,18 @@ fn build_graph(files: &[ParsedFile], settings: &Settings) -> Graph {
         }
     }
     // Kustomizations included from outside the paths (an overlay checked without its base).
+    // A file that does not parse is not added, so the loop ends.
+    let mut tried: HashSet<PathBuf> = HashSet::new();
     loop {
         let missing: Vec<PathBuf> = graph
-            .roots()
-            .iter()
-            .flat_map(|r| r.inputs.iter())
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| crate::discover::KUSTOMIZATION_NAMES.contains(&n))
-                    && !known.contains(*p)
-                    && p.is_file()
-            })
-            .cloned()
+            .missing_includes()
+            .into_iter()
+            .filter(|p| tried.insert(p.clone()))
             .collect();
         if missing.is_empty() {
             break;
         }
         for path in missing {
-            known.insert(path.clone());
             if let Some(value) = read_kustomization(&path) {
                 graph.add_kustomization(&path, &value);
             }
@@ -328,7 +318,7 @@ fn output(
     });
     let output = Output {
         name: file.source.name.clone(),
-        root: Arc::new(root.clone()),
+        root: root.clone(),
         from,
         origins,
     };
@@ -337,8 +327,7 @@ fn output(
 
 /// Reads `config.kubernetes.io/origin` and the transformations annotation, and removes them
 /// (and an `annotations` map they leave empty). Paths in them are relative to the wrapper
-/// kustomization, whose only resource is the root: they resolve against the root's directory
-/// once the wrapper's own climb is replaced.
+/// kustomization (`run::origin_path` resolves them).
 fn take_kustomize_origin(value: &mut Value) -> Origin {
     let mut origin = Origin::default();
     let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) else {
@@ -350,31 +339,37 @@ fn take_kustomize_origin(value: &mut Value) -> Origin {
     else {
         return origin;
     };
-    let wrapper = std::env::temp_dir();
-    let resolve = |p: &str| -> PathBuf {
-        // Relative to a directory directly under the temp dir.
-        crate::discover::normalize(&wrapper.join("wrapper").join(p))
+    let parse = |text: &str| {
+        yaml::parse(text, &yaml::Limits::default())
+            .documents
+            .into_iter()
+            .next()
+            .map(|d| d.value)
     };
-    if let Some(Value::String(text)) = annotations.remove(ORIGIN_ANNOTATION) {
-        let fields = simple_fields(&text);
-        origin.path = fields.get("path").map(|p| resolve(p));
-        origin.configured_in = fields.get("configuredIn").map(|p| resolve(p));
-        origin.generator = fields.get("kind").cloned();
+    let text_at = |value: &Value, pointer: &str| {
+        value
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    if let Some(Value::String(text)) = annotations.remove(ORIGIN_ANNOTATION)
+        && let Some(fields) = parse(&text)
+    {
+        origin.path = text_at(&fields, "/path").map(|p| run::origin_path(&p));
+        origin.configured_in = text_at(&fields, "/configuredIn").map(|p| run::origin_path(&p));
+        origin.generator = text_at(&fields, "/configuredBy/kind");
     }
-    if let Some(Value::String(text)) = annotations.remove(TRANSFORMATIONS_ANNOTATION) {
-        let stream = yaml::parse(&text, &yaml::Limits::default());
-        if let Some(Value::Array(items)) = stream.documents.into_iter().next().map(|d| d.value) {
-            for item in items {
-                let configured_in = item.get("configuredIn").and_then(Value::as_str);
-                let kind = item
-                    .get("configuredBy")
-                    .and_then(|c| c.get("kind"))
-                    .and_then(Value::as_str);
-                if let (Some(configured_in), Some(kind)) = (configured_in, kind) {
-                    origin
-                        .transformations
-                        .push((resolve(configured_in), kind.to_string()));
-                }
+    if let Some(Value::String(text)) = annotations.remove(TRANSFORMATIONS_ANNOTATION)
+        && let Some(Value::Array(items)) = parse(&text)
+    {
+        for item in items {
+            if let (Some(configured_in), Some(kind)) = (
+                text_at(&item, "/configuredIn"),
+                text_at(&item, "/configuredBy/kind"),
+            ) {
+                origin
+                    .transformations
+                    .push((run::origin_path(&configured_in), kind));
             }
         }
     }
@@ -382,17 +377,6 @@ fn take_kustomize_origin(value: &mut Value) -> Origin {
         metadata.remove("annotations");
     }
     origin
-}
-
-/// `key: value` lines of a small YAML text (the origin annotation), nested keys flattened.
-fn simple_fields(text: &str) -> HashMap<String, String> {
-    text.lines()
-        .filter_map(|line| {
-            let (key, value) = line.trim().split_once(':')?;
-            let value = value.trim().trim_matches('"').trim_matches('\'');
-            (!value.is_empty()).then(|| (key.trim().to_string(), value.to_string()))
-        })
-        .collect()
 }
 
 /// A Helm object's template, from the `# Source: chart/templates/x.yaml` comment in its
@@ -426,9 +410,7 @@ fn context_files(outputs: &[Output], files: &[ParsedFile], settings: &Settings) 
         }
         if output.root.kind == RootKind::Kustomize {
             wanted.extend(output.root.kustomizations.iter().cloned());
-            for kustomization in &output.root.kustomizations {
-                wanted.extend(origin::patch_files(kustomization));
-            }
+            wanted.extend(output.root.patches.iter().cloned());
         }
     }
     wanted

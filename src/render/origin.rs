@@ -47,19 +47,6 @@ pub fn map_back(findings: Vec<Finding>, rendered: &Rendered, files: &[ParsedFile
         .collect()
 }
 
-/// The patch files a kustomization names (`patches`, `patchesStrategicMerge`,
-/// `patchesJson6902`), absolute.
-pub fn patch_files(kustomization: &Path) -> Vec<PathBuf> {
-    let Some(value) = read_value(kustomization) else {
-        return Vec::new();
-    };
-    let dir = kustomization.parent().unwrap_or(Path::new(""));
-    patches_of(&value)
-        .into_iter()
-        .filter_map(|p| p.file.map(|f| normalize(&dir.join(f))))
-        .collect()
-}
-
 /// Where a render failure points: the kustomization entry whose path the renderer's message
 /// names (the longest such entry), when there is one.
 pub fn failure_location(root: &Root, message: &str) -> Option<Location> {
@@ -146,12 +133,6 @@ fn entries(value: &Value) -> Vec<(FieldPath, String)> {
     out
 }
 
-fn read_value(path: &Path) -> Option<Value> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let stream = crate::manifest::yaml::parse(&text, &Default::default());
-    stream.documents.into_iter().next().map(|d| d.value)
-}
-
 /// A patch as a kustomization names it.
 #[derive(Debug)]
 struct PatchEntry {
@@ -209,8 +190,8 @@ fn patches_of(value: &Value) -> Vec<PatchEntry> {
 /// The parsed repository files by absolute path, and template texts for Helm.
 struct Index<'a> {
     files: HashMap<PathBuf, &'a ParsedFile>,
-    /// Helm templates (not parsed as YAML), read on demand.
-    templates: std::sync::Mutex<HashMap<PathBuf, Arc<SourceFile>>>,
+    /// Helm templates (not parsed as YAML), read on demand (findings are mapped one at a time).
+    templates: std::cell::RefCell<HashMap<PathBuf, Arc<SourceFile>>>,
 }
 
 impl<'a> Index<'a> {
@@ -220,7 +201,7 @@ impl<'a> Index<'a> {
                 .iter()
                 .map(|f| (absolute(&f.source.path), f))
                 .collect(),
-            templates: std::sync::Mutex::new(HashMap::new()),
+            templates: std::cell::RefCell::new(HashMap::new()),
         }
     }
 
@@ -501,7 +482,7 @@ impl<'a> Index<'a> {
     ) -> Option<(Location, Option<ObjectRef>)> {
         let template = origin.path.as_ref()?;
         let source = {
-            let mut templates = self.templates.lock().ok()?;
+            let mut templates = self.templates.borrow_mut();
             match templates.get(template) {
                 Some(s) => s.clone(),
                 None => {

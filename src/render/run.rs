@@ -10,6 +10,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -116,7 +117,7 @@ pub struct RenderFailure {
 /// One render job: a root, and for a chart the values files to pass.
 #[derive(Clone, Debug)]
 pub struct Job<'a> {
-    pub root: &'a Root,
+    pub root: &'a Arc<Root>,
     pub values: Vec<PathBuf>,
 }
 
@@ -151,12 +152,25 @@ pub fn render(
 
 static WRAPPERS: AtomicUsize = AtomicUsize::new(0);
 
-fn kustomize(renderer: &Renderer, root: &Root) -> Result<String, RenderFailure> {
-    let wrapper = std::env::temp_dir().join(format!(
+/// Where wrapper kustomizations are made: one level under the temp directory, which is what
+/// `origin_path` relies on.
+fn new_wrapper_dir() -> PathBuf {
+    std::env::temp_dir().join(format!(
         "gitops-lint-render-{}-{}",
         std::process::id(),
         WRAPPERS.fetch_add(1, Ordering::Relaxed)
-    ));
+    ))
+}
+
+/// A path in Kustomize's origin annotations (relative to the wrapper kustomization) as an
+/// absolute path. Every wrapper is one level under the temp directory, so the same relative
+/// path resolves the same way for a render read back from the cache.
+pub fn origin_path(relative: &str) -> PathBuf {
+    crate::discover::normalize(&std::env::temp_dir().join("wrapper").join(relative))
+}
+
+fn kustomize(renderer: &Renderer, root: &Root) -> Result<String, RenderFailure> {
+    let wrapper = new_wrapper_dir();
     let failure = |e: std::io::Error| RenderFailure {
         message: format!("cannot prepare the render in {}: {e}", wrapper.display()),
     };
