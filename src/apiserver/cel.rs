@@ -39,35 +39,20 @@ impl<'a> CrdRules<'a> {
     /// Registers the `apiextensions.k8s.io/v1` CRDs among `objects` (the first one of a kind
     /// wins, as in the schema stage).
     pub fn register(&mut self, objects: impl IntoIterator<Item = &'a Object>) {
-        for object in objects {
-            if object.kind() != Some("CustomResourceDefinition")
-                || object.api_version() != Some("apiextensions.k8s.io/v1")
-            {
-                continue;
-            }
-            let spec = &object.value["spec"];
-            let (Some(group), Some(kind)) = (
-                spec.get("group").and_then(Value::as_str),
-                spec.pointer("/names/kind").and_then(Value::as_str),
+        for entry in crate::schema::crd::crd_versions(objects) {
+            let (Some(name), Some(schema)) = (
+                entry.version.get("name").and_then(Value::as_str),
+                entry.version.pointer("/schema/openAPIV3Schema"),
             ) else {
                 continue;
             };
-            for version in spec
-                .get("versions")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let (Some(name), Some(schema)) = (
-                    version.get("name").and_then(Value::as_str),
-                    version.pointer("/schema/openAPIV3Schema"),
-                ) else {
-                    continue;
-                };
-                self.schemas
-                    .entry((group.to_string(), name.to_string(), kind.to_string()))
-                    .or_insert(schema);
-            }
+            self.schemas
+                .entry((
+                    entry.group.to_string(),
+                    name.to_string(),
+                    entry.kind.to_string(),
+                ))
+                .or_insert(schema);
         }
     }
 

@@ -33,11 +33,16 @@ pub fn apply(api_version: &str, kind: &str, value: &mut Value) {
         ("v1", "PodTemplate") => template(value.get_mut("template")),
         ("v1", "ReplicationController") => template(spec_field(value, "template")),
         ("apps/v1", "Deployment") => {
-            deployment_strategy(value.get_mut("spec"));
+            rolling_strategy(
+                value.get_mut("spec"),
+                "strategy",
+                json!("25%"),
+                json!("25%"),
+            );
             template(spec_field(value, "template"));
         }
         ("apps/v1", "DaemonSet") => {
-            daemonset_strategy(value.get_mut("spec"));
+            rolling_strategy(value.get_mut("spec"), "updateStrategy", json!(1), json!(0));
             template(spec_field(value, "template"));
         }
         ("apps/v1", "StatefulSet") => {
@@ -111,9 +116,16 @@ fn job(spec: Option<&mut Value>) {
     template(spec.get_mut("template"));
 }
 
-fn deployment_strategy(spec: Option<&mut Value>) {
+/// A rolling-update strategy (`strategy` of a Deployment, `updateStrategy` of a DaemonSet):
+/// `type: RollingUpdate`, and for that type the given `maxUnavailable` and `maxSurge`.
+fn rolling_strategy(
+    spec: Option<&mut Value>,
+    field: &str,
+    max_unavailable: Value,
+    max_surge: Value,
+) {
     let Some(spec) = obj(spec) else { return };
-    let strategy = spec.entry("strategy").or_insert_with(|| json!({}));
+    let strategy = spec.entry(field).or_insert_with(|| json!({}));
     let Some(strategy) = strategy.as_object_mut() else {
         return;
     };
@@ -121,24 +133,8 @@ fn deployment_strategy(spec: Option<&mut Value>) {
     if kind.as_str() == Some("RollingUpdate") {
         let rolling = strategy.entry("rollingUpdate").or_insert_with(|| json!({}));
         if let Some(rolling) = rolling.as_object_mut() {
-            rolling.entry("maxUnavailable").or_insert(json!("25%"));
-            rolling.entry("maxSurge").or_insert(json!("25%"));
-        }
-    }
-}
-
-fn daemonset_strategy(spec: Option<&mut Value>) {
-    let Some(spec) = obj(spec) else { return };
-    let strategy = spec.entry("updateStrategy").or_insert_with(|| json!({}));
-    let Some(strategy) = strategy.as_object_mut() else {
-        return;
-    };
-    let kind = strategy.entry("type").or_insert(json!("RollingUpdate"));
-    if kind.as_str() == Some("RollingUpdate") {
-        let rolling = strategy.entry("rollingUpdate").or_insert_with(|| json!({}));
-        if let Some(rolling) = rolling.as_object_mut() {
-            rolling.entry("maxUnavailable").or_insert(json!(1));
-            rolling.entry("maxSurge").or_insert(json!(0));
+            rolling.entry("maxUnavailable").or_insert(max_unavailable);
+            rolling.entry("maxSurge").or_insert(max_surge);
         }
     }
 }

@@ -37,53 +37,39 @@ pub struct Crds {
 impl Crds {
     /// Registers every `apiextensions.k8s.io/v1` CRD among `objects`.
     pub fn register<'a>(&mut self, objects: impl IntoIterator<Item = &'a Object>) {
-        for object in objects {
-            if object.kind() != Some("CustomResourceDefinition")
-                || object.api_version() != Some("apiextensions.k8s.io/v1")
-            {
-                continue;
-            }
-            let spec = &object.value["spec"];
-            let (Some(group), Some(kind)) = (
-                spec.get("group").and_then(Value::as_str),
-                spec.pointer("/names/kind").and_then(Value::as_str),
-            ) else {
+        for entry in crd_versions(objects) {
+            let CrdVersionEntry {
+                crd,
+                group,
+                kind,
+                version,
+            } = entry;
+            let spec = &crd.value["spec"];
+            let Some(name) = version.get("name").and_then(Value::as_str) else {
                 continue;
             };
-            let namespaced = spec.get("scope").and_then(Value::as_str) != Some("Cluster");
-            let shared = spec.pointer("/validation/openAPIV3Schema");
-            for version in spec
-                .get("versions")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let Some(name) = version.get("name").and_then(Value::as_str) else {
-                    continue;
-                };
-                let served = version
-                    .get("served")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                let schema = version
-                    .pointer("/schema/openAPIV3Schema")
-                    .or(shared)
-                    .cloned();
-                let key = (group.to_string(), name.to_string(), kind.to_string());
-                if served {
-                    self.versions
-                        .entry((group.to_string(), kind.to_string()))
-                        .or_default()
-                        .push(name.to_string());
-                }
-                self.by_gvk.entry(key).or_insert(CrdVersion {
-                    crd_name: object.name().unwrap_or_default().to_string(),
-                    served,
-                    schema,
-                    location: object.head_location(),
-                    namespaced,
-                });
+            let served = version
+                .get("served")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let schema = version
+                .pointer("/schema/openAPIV3Schema")
+                .or(spec.pointer("/validation/openAPIV3Schema"))
+                .cloned();
+            let key = (group.to_string(), name.to_string(), kind.to_string());
+            if served {
+                self.versions
+                    .entry((group.to_string(), kind.to_string()))
+                    .or_default()
+                    .push(name.to_string());
             }
+            self.by_gvk.entry(key).or_insert(CrdVersion {
+                crd_name: crd.name().unwrap_or_default().to_string(),
+                served,
+                schema,
+                location: crd.head_location(),
+                namespaced: spec.get("scope").and_then(Value::as_str) != Some("Cluster"),
+            });
         }
     }
 
@@ -98,6 +84,41 @@ impl Crds {
             .get(&(group.to_string(), kind.to_string()))
             .map(Vec::as_slice)
     }
+}
+
+/// One version entry of an `apiextensions.k8s.io/v1` CRD: the CRD, its group and kind.
+pub struct CrdVersionEntry<'a> {
+    pub crd: &'a Object,
+    pub group: &'a str,
+    pub kind: &'a str,
+    /// The `spec.versions[]` item.
+    pub version: &'a Value,
+}
+
+/// Every version entry of every `apiextensions.k8s.io/v1` CRD among `objects` (CRDs without a
+/// group or kind are skipped), in order; the schema and API-server stages both read CRDs so.
+pub fn crd_versions<'a>(
+    objects: impl IntoIterator<Item = &'a Object>,
+) -> impl Iterator<Item = CrdVersionEntry<'a>> {
+    objects
+        .into_iter()
+        .filter(|o| {
+            o.kind() == Some("CustomResourceDefinition")
+                && o.api_version() == Some("apiextensions.k8s.io/v1")
+        })
+        .filter_map(|crd| {
+            let spec = &crd.value["spec"];
+            let group = spec.get("group").and_then(Value::as_str)?;
+            let kind = spec.pointer("/names/kind").and_then(Value::as_str)?;
+            let versions = spec.get("versions").and_then(Value::as_array)?;
+            Some(versions.iter().map(move |version| CrdVersionEntry {
+                crd,
+                group,
+                kind,
+                version,
+            }))
+        })
+        .flatten()
 }
 
 const INT32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
