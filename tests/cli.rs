@@ -1,24 +1,15 @@
 //! End-to-end tests: the binary run as a person, CI and pre-commit run it. Exit statuses, every
 //! output format (pinned under `tests/formats/`), configuration errors, and hostile input.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gitops-lint"));
-    command
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("NO_COLOR");
-    command
-}
+use common::{run_in, write};
 
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    binary()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run gitops-lint")
+fn binary() -> Command {
+    common::gitops_lint()
 }
 
 fn stdout(output: &Output) -> String {
@@ -29,33 +20,12 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 const GOOD: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  a: \"1\"\n";
 const BAD: &str =
     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  a: \"1\"\n  a: \"2\"\n";
 
 fn normalize(text: &str) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        match line.rsplit_once(", ") {
-            Some((head, tail))
-                if tail.ends_with(" ms")
-                    && tail[..tail.len() - 3].bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                out.push_str(head);
-                out.push_str(", <T> ms");
-            }
-            _ => out.push_str(line),
-        }
-        out.push('\n');
-    }
-    out.replace(env!("CARGO_PKG_VERSION"), "<VERSION>")
+    common::without_timing(text).replace(env!("CARGO_PKG_VERSION"), "<VERSION>")
 }
 
 // ---- exit statuses ----------------------------------------------------------------------------
@@ -478,7 +448,7 @@ fn hostile_files_give_one_finding_each_and_the_rest_is_checked() {
     write(
         d,
         "deep-flow.yaml",
-        &format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
     );
     // 3,000 levels of block mappings (indentation makes deeper files tens of megabytes).
     let mut block = String::new();

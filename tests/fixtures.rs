@@ -11,6 +11,8 @@
 //! overlays are rendered; such cases are skipped with a notice where neither `kustomize` nor
 //! `kubectl` is on PATH) or a `uses-bundled-policies` file.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,25 +55,8 @@ fn run(dir: &Path, extra: &[&str]) -> (i32, String) {
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     (
         output.status.code().unwrap_or(-1),
-        normalize_timing(&stdout),
+        common::without_timing(&stdout),
     )
-}
-
-/// The summary line ends in a duration; replace it so snapshots are stable.
-pub fn normalize_timing(text: &str) -> String {
-    text.lines()
-        .map(|line| match line.rsplit_once(", ") {
-            Some((head, tail))
-                if tail.ends_with(" ms")
-                    && tail[..tail.len() - 3].bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                format!("{head}, <T> ms")
-            }
-            _ => line.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + if text.ends_with('\n') { "\n" } else { "" }
 }
 
 /// (file, line, rule) for every `# expect:` marker under `dir`.

@@ -4,35 +4,14 @@
 //! code. (`tests/cli.rs` holds the first set: binary, Latin-1, UTF-16, deep nesting, alias
 //! bombs, 50 MB.)
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::{Command, Output};
+
+use common::{run_in, write};
 
 #[path = "../benches/corpus.rs"]
 mod corpus;
-
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gitops-lint"));
-    command
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("NO_COLOR");
-    command
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    binary()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run gitops-lint")
-}
-
-fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(&path, text).expect("write");
-    path
-}
 
 const GOOD: &[u8] =
     b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  a: \"1\"\n";

@@ -2,8 +2,13 @@
 //! environment, the pre-commit hook with the real `pre-commit`, the example repositories, and the
 //! SARIF output against the SARIF 2.1.0 schema. Temporary git repositories, no network.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use common::repo::{git_command, git_in};
+use common::without_timing;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const BINARY: &str = env!("CARGO_BIN_EXE_gitops-lint");
@@ -49,37 +54,6 @@ impl Repo {
         self.git(&["add", "--all"]);
         self.git(&["commit", "--quiet", "--allow-empty", "--message", message]);
     }
-}
-
-/// Git with a fixed identity and no user or system configuration.
-fn git_in(dir: &Path, args: &[&str]) -> String {
-    let out = git_command(dir)
-        .args(args)
-        .output()
-        .expect("git is installed");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn git_command(dir: &Path) -> Command {
-    let mut command = Command::new("git");
-    command
-        .args([
-            "-c",
-            "user.name=gitops-lint tests",
-            "-c",
-            "user.email=tests@gitops-lint.invalid",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null");
-    command
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -818,25 +792,6 @@ fn pre_commit_language_rust_builds_the_hook() {
 }
 
 // ---- the example repositories ---------------------------------------------------------------------
-
-/// Timing varies: `, 114 ms` at the end of the summary line becomes `, <T> ms`.
-fn without_timing(output: &str) -> String {
-    let mut out = String::new();
-    for line in output.lines() {
-        match line.rsplit_once(", ") {
-            Some((head, tail))
-                if tail.ends_with(" ms")
-                    && tail[..tail.len() - 3].bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                out.push_str(head);
-                out.push_str(", <T> ms");
-            }
-            _ => out.push_str(line),
-        }
-        out.push('\n');
-    }
-    out
-}
 
 /// `examples/broken/README.md` shows the output of its command; it stays in sync.
 #[test]

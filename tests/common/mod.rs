@@ -1,10 +1,58 @@
-//! Helpers shared by the test suites that read `../shared`: locating it (or skipping with a
-//! notice), and splitting the upstream suites' shell command lines.
+//! Helpers shared by the test suites: running the binary, writing inputs, normalising timings,
+//! locating `../shared` (or skipping with a notice), splitting the upstream suites' shell
+//! command lines, and temporary git repositories (`repo`).
 #![allow(dead_code)]
 
 pub mod repo;
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The built binary, without the environment of a GitHub Actions run or `NO_COLOR`.
+pub fn gitops_lint() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gitops-lint"));
+    command
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("NO_COLOR");
+    command
+}
+
+/// Runs the binary with `args` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    gitops_lint()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run gitops-lint")
+}
+
+/// Writes a file below `dir`, creating its directories.
+pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// Timing varies: `, 114 ms` at the end of the summary line becomes `, <T> ms`.
+pub fn without_timing(output: &str) -> String {
+    let mut out = String::new();
+    for line in output.lines() {
+        match line.rsplit_once(", ") {
+            Some((head, tail))
+                if tail.ends_with(" ms")
+                    && tail[..tail.len() - 3].bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                out.push_str(head);
+                out.push_str(", <T> ms");
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
 
 /// The shared directory (`GITOPS_LINT_SHARED`, else `../shared` beside the crate), or `None`
 /// with a printed notice naming `what` was skipped. A `GITOPS_LINT_SHARED` that is set but not a

@@ -99,9 +99,10 @@ impl Repo {
     }
 }
 
-/// Runs git with a fixed identity and no user or system configuration.
-pub fn git_in(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
+/// Git with a fixed identity and no user or system configuration.
+pub fn git_command(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
         .args([
             "-c",
             "user.name=gitops-lint tests",
@@ -112,10 +113,16 @@ pub fn git_in(dir: &Path, args: &[&str]) -> String {
             "-c",
             "protocol.file.allow=always",
         ])
-        .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null");
+    command
+}
+
+/// Runs git (`git_command`) and returns its stdout; a failure fails the test.
+pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    let out = git_command(dir)
+        .args(args)
         .output()
         .expect("git is installed");
     assert!(
