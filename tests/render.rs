@@ -511,8 +511,29 @@ fn helm_charts_render_per_environment_and_findings_point_at_the_template() {
 #[test]
 fn no_render_checks_overlay_files_as_plain_manifests() {
     let repo = gitops_repo();
-    let out = repo.run(&["--no-render", "--format", "json", "infra"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let broken = DEPLOYMENT.replace("  replicas: 2", "  replicas: \"2\"");
+    repo.write("infra/base/deployment.yaml", &broken);
+    // Without --no-render the missing renderer would be one finding per overlay, and the base
+    // defect would be reported per overlay; with it, the base is checked once, as a file.
+    let report = repo.json(&[
+        "--no-render",
+        "--kustomize",
+        "/nonexistent/kustomize",
+        "infra",
+    ]);
+    assert_eq!(
+        findings(&report),
+        vec![finding(
+            "invalid-field-type",
+            "infra/base/deployment.yaml",
+            6,
+            "",
+            "",
+            "error"
+        )],
+        "{report}"
+    );
+    assert!(report["summary"].get("renders").is_none(), "{report}");
 }
 
 /// Real Kustomize trees from `../shared/corpus`: every overlay renders, and every finding on a
