@@ -42,6 +42,19 @@ pub fn mark_inputs(files: &mut [ParsedFile], context: &[ParsedFile]) {
     }
 }
 
+/// The strings of a kustomization field: a list of strings, or one string.
+pub(crate) fn strings(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
 /// The patch files a kustomization names (`patches`, `patchesJson6902`, and the single-line
 /// entries of `patchesStrategicMerge`, whose others are inline YAML).
 pub(crate) fn patch_references(kustomization: &Value) -> Vec<String> {
@@ -72,17 +85,6 @@ pub(crate) fn patch_references(kustomization: &Value) -> Vec<String> {
 /// Paths a kustomization reads that are not resources.
 pub(crate) fn input_references(kustomization: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    let strings = |v: Option<&Value>| -> Vec<String> {
-        match v {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
-            Some(Value::String(s)) => vec![s.clone()],
-            _ => Vec::new(),
-        }
-    };
     let items = |key: &str| -> Vec<&Value> {
         kustomization
             .get(key)

@@ -156,6 +156,20 @@ fn finding(
     )
 }
 
+/// The report's findings are exactly one at `file:line` for each of the dev, production and
+/// staging overlays.
+fn assert_once_per_overlay(report: &Value, file: &str, line: u64) {
+    let found: Vec<(String, u64, String)> = findings(report)
+        .into_iter()
+        .map(|f| (f.1, f.2, f.4))
+        .collect();
+    let want: Vec<(String, u64, String)> = ["dev", "production", "staging"]
+        .iter()
+        .map(|env| (file.to_string(), line, format!("infra/{env}")))
+        .collect();
+    assert_eq!(found, want, "{report}");
+}
+
 /// A renderer that logs each call to `log` and runs the real one.
 fn logging_renderer(dir: &Path, log: &Path) -> PathBuf {
     let script = dir.join("logging-kustomize");
@@ -697,20 +711,7 @@ fn a_shared_component_patch_is_checked_in_every_overlay_that_uses_it() {
         &[("infra/components/limits/limits.yaml", &limits("[1]"))],
     );
     let report = repo.json(&["--changed"]);
-    let found: Vec<(String, u64, String)> = findings(&report)
-        .into_iter()
-        .map(|f| (f.1, f.2, f.4))
-        .collect();
-    let at = "infra/components/limits/limits.yaml".to_string();
-    assert_eq!(
-        found,
-        [
-            (at.clone(), 12, "infra/dev".to_string()),
-            (at.clone(), 12, "infra/production".to_string()),
-            (at, 12, "infra/staging".to_string()),
-        ],
-        "{report}"
-    );
+    assert_once_per_overlay(&report, "infra/components/limits/limits.yaml", 12);
 }
 
 /// An environment's Kubernetes version: resource.k8s.io/v1 is served from 1.34, so the same
@@ -754,20 +755,7 @@ fn a_staged_base_change_checks_the_overlays_it_affects() {
     repo.write("infra/base/deployment.yaml", &broken);
     repo.git(&["add", "infra/base/deployment.yaml"]);
     let report = repo.json(&["--staged"]);
-    let found: Vec<(String, u64, String)> = findings(&report)
-        .into_iter()
-        .map(|f| (f.1, f.2, f.4))
-        .collect();
     // Each overlay patches `replicas: N`, but Kustomize keeps the base's quoted string: the
     // rendered value comes from the base, so that is where each overlay's finding points.
-    let at = "infra/base/deployment.yaml".to_string();
-    assert_eq!(
-        found,
-        [
-            (at.clone(), 6, "infra/dev".to_string()),
-            (at.clone(), 6, "infra/production".to_string()),
-            (at, 6, "infra/staging".to_string()),
-        ],
-        "{report}"
-    );
+    assert_once_per_overlay(&report, "infra/base/deployment.yaml", 6);
 }

@@ -85,7 +85,7 @@ impl Graph {
             ..Node::default()
         };
         for key in ["resources", "bases", "components"] {
-            for entry in strings(value.get(key)) {
+            for entry in crate::kustomize::strings(value.get(key)) {
                 if is_remote(&entry) {
                     node.remote.push(entry);
                     continue;
@@ -212,17 +212,6 @@ impl Graph {
             patches,
             remote,
         }
-    }
-}
-
-fn strings(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => Vec::new(),
     }
 }
 
