@@ -55,6 +55,7 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
     let Loaded {
         mut files,
         mut skipped,
+        kustomizations,
     } = load(settings)?;
 
     let mut findings: Vec<Finding> = files
@@ -63,7 +64,7 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
         .collect();
     // Kustomize overlays and Helm charts become the objects CD applies; the files they cover
     // are checked through them.
-    let mut rendered = render::render(&files, settings);
+    let mut rendered = render::render(&files, &kustomizations, settings);
     findings.append(&mut rendered.findings);
     let repository_files = files.len();
     let documents = files.iter().map(|f| f.documents).sum();
@@ -133,6 +134,9 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
 pub struct Loaded {
     pub files: Vec<ParsedFile>,
     pub skipped: Vec<discover::Skipped>,
+    /// Changed mode: the repository's other kustomizations, parsed once for marking inputs and
+    /// for the render graph; not checked.
+    pub kustomizations: Vec<ParsedFile>,
 }
 
 /// Discovers and parses every file (in parallel), and marks Kustomize inputs.
@@ -157,17 +161,22 @@ pub fn load(settings: &Settings) -> Result<Loaded, Error> {
             Parsed::Skipped(s) => skipped.push(s),
         }
     }
-    let context = match &settings.changes {
-        Some(changes) if !files.is_empty() => kustomization_context(changes, &files, settings),
-        _ => Vec::new(),
+    let kustomizations = match &settings.changes {
+        Some(changes) => repository_kustomizations(changes, &files, settings),
+        None => Vec::new(),
     };
-    kustomize::mark_inputs(&mut files, &context);
-    Ok(Loaded { files, skipped })
+    kustomize::mark_inputs(&mut files, &kustomizations);
+    Ok(Loaded {
+        files,
+        skipped,
+        kustomizations,
+    })
 }
 
 /// Changed mode: the repository's kustomizations that are not among the changed files, parsed
-/// only so that a changed patch is known as one (they are not checked or reported).
-fn kustomization_context(
+/// once, so that a changed patch is known as one and the render graph can find the overlays a
+/// change reaches (they are not checked or reported).
+fn repository_kustomizations(
     changes: &ChangedFiles,
     files: &[ParsedFile],
     settings: &Settings,
@@ -176,25 +185,10 @@ fn kustomization_context(
         .iter()
         .map(|f| discover::absolute(&f.source.path))
         .collect();
-    let names: Vec<String> = files
-        .iter()
-        .filter(|f| f.role == FileRole::Manifest)
-        .filter_map(|f| f.source.path.file_name())
-        .map(|n| n.to_string_lossy().into_owned())
-        .collect();
-    if names.is_empty() {
-        return Vec::new();
-    }
     changes
         .kustomizations
         .par_iter()
         .filter(|path| !checked.contains(*path))
-        // Only a kustomization that names a changed file can make it an input; most do not,
-        // and reading is cheaper than parsing.
-        .filter(|path| {
-            std::fs::read_to_string(path)
-                .is_ok_and(|text| names.iter().any(|name| text.contains(name.as_str())))
-        })
         .filter_map(|path| {
             let candidate = Candidate {
                 path: path.clone(),

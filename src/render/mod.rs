@@ -88,12 +88,13 @@ pub struct Origin {
     pub transformations: Vec<(PathBuf, String)>,
 }
 
-/// Renders the roots a run selects. `files` are the parsed checked files.
-pub fn render(files: &[ParsedFile], settings: &Settings) -> Rendered {
+/// Renders the roots a run selects. `files` are the parsed checked files; `repository`, in
+/// changed mode, the repository's other kustomizations (parsed by the load stage).
+pub fn render(files: &[ParsedFile], repository: &[ParsedFile], settings: &Settings) -> Rendered {
     if !settings.render.enabled {
         return Rendered::default();
     }
-    let graph = build_graph(files, settings);
+    let graph = build_graph(files, repository, settings);
     if graph.is_empty() {
         return Rendered::default();
     }
@@ -165,38 +166,30 @@ pub fn render(files: &[ParsedFile], settings: &Settings) -> Rendered {
 }
 
 /// The graph of every kustomization and chart the run can see: in changed mode the
-/// repository's, otherwise those under the paths, plus the kustomizations they include from
-/// elsewhere.
-fn build_graph(files: &[ParsedFile], settings: &Settings) -> Graph {
+/// repository's (`repository` holds the kustomizations the change does not touch), otherwise
+/// those under the paths, plus the kustomizations they include from elsewhere.
+fn build_graph(files: &[ParsedFile], repository: &[ParsedFile], settings: &Settings) -> Graph {
     let mut graph = Graph::default();
-    match &settings.changes {
-        Some(changes) => {
-            for path in &changes.kustomizations {
-                if let Some(value) = read_kustomization(path) {
-                    graph.add_kustomization(path, &value);
+    for file in files.iter().chain(repository) {
+        let path = absolute(&file.source.path);
+        match file.role {
+            FileRole::Kustomization => {
+                if let Some(object) = file.objects.first() {
+                    graph.add_kustomization(&path, &object.value);
                 }
             }
-            for chart in &changes.charts {
-                graph.add_chart(chart);
+            FileRole::HelmChartFile
+                if settings.changes.is_none()
+                    && path.file_name().is_some_and(|n| n == "Chart.yaml") =>
+            {
+                graph.add_chart(&path);
             }
+            _ => {}
         }
-        None => {
-            for file in files {
-                let path = absolute(&file.source.path);
-                match file.role {
-                    FileRole::Kustomization => {
-                        if let Some(object) = file.objects.first() {
-                            graph.add_kustomization(&path, &object.value);
-                        }
-                    }
-                    FileRole::HelmChartFile
-                        if path.file_name().is_some_and(|n| n == "Chart.yaml") =>
-                    {
-                        graph.add_chart(&path);
-                    }
-                    _ => {}
-                }
-            }
+    }
+    if let Some(changes) = &settings.changes {
+        for chart in &changes.charts {
+            graph.add_chart(chart);
         }
     }
     // Kustomizations included from outside the paths (an overlay checked without its base).
