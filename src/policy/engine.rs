@@ -16,14 +16,30 @@ pub const EVALUATION_LIMIT: Duration = Duration::from_secs(2);
 /// A new engine with gitops-lint's builtins and limits.
 pub fn new_engine() -> Engine {
     let mut engine = Engine::new();
-    engine.set_execution_timer_config(ExecutionTimerConfig {
-        limit: EVALUATION_LIMIT,
-        // Reading the clock after every expression cost 3% of the evaluation time.
-        check_interval: NonZeroU32::new(32).unwrap_or(NonZeroU32::MIN),
-    });
+    engine.set_execution_timer_config(timer());
     engine.set_strict_builtin_errors(false);
     add_extensions(&mut engine);
     engine
+}
+
+/// A bytecode VM (regorus' RVM) running `program`, with the same time limit as the engine and
+/// no instruction limit (the time limit bounds a run; the VM's default of 25,000 instructions
+/// would stop a policy that reads a large apply unit).
+pub fn new_vm(program: &std::sync::Arc<regorus::rvm::Program>) -> regorus::rvm::RegoVM {
+    let mut vm = regorus::rvm::RegoVM::new();
+    vm.load_program(program.clone());
+    vm.set_execution_timer_config(Some(timer()));
+    vm.set_max_instructions(usize::MAX);
+    vm.set_strict_builtin_errors(false);
+    vm
+}
+
+fn timer() -> ExecutionTimerConfig {
+    ExecutionTimerConfig {
+        limit: EVALUATION_LIMIT,
+        // Reading the clock after every expression cost 3% of the evaluation time.
+        check_interval: NonZeroU32::new(32).unwrap_or(NonZeroU32::MIN),
+    }
 }
 
 /// An engine that also has conftest's builtins for reading configuration files

@@ -178,9 +178,10 @@ pub fn check(files: &[ParsedFile], settings: &Settings) -> Vec<Finding> {
     findings
 }
 
-/// Runs the bundled library over every object. Apply units (for cross-object policies) and the
-/// per-path parameters are added to `data` once; each evaluation selects its own with `with`,
-/// so that the engine is prepared once per run, not once per unit.
+/// Runs the bundled library over every object, on regorus' bytecode VM (RVM): the library is
+/// compiled once per run, with one entry point per group of applicable policies. Each object is
+/// the input; its apply unit (for cross-object policies), its path's parameters and its
+/// environment are its `data.gitops_lint`, so no `with` modifier is needed (RVM compiles none).
 fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
     let library = library::library();
     let mut out: Vec<Finding> = library
@@ -192,7 +193,8 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
     let mut unit_ids: BTreeMap<String, usize> = BTreeMap::new();
     let mut unit_objects: Vec<Vec<usize>> = Vec::new();
     let mut contexts: Vec<PolicyContext> = Vec::new();
-    let mut assigned: Vec<(&Object, usize, usize)> = Vec::with_capacity(objects.len());
+    let mut dispatch = Dispatch::default();
+    let mut assigned: Vec<Assigned> = Vec::with_capacity(objects.len());
     for object in objects {
         let unit = units
             .unit_of(&object.source.path)
@@ -212,89 +214,73 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
                 contexts.len() - 1
             }
         };
-        assigned.push((object, unit_id, context_id));
+        assigned.push(Assigned {
+            object,
+            context: context_id,
+            group: dispatch.group_for(library, object),
+        });
     }
-    // Each object becomes a regorus value once, shared (reference-counted) by its apply unit in
-    // `data` and by its evaluation's input.
-    let values: Vec<RegoValue> = assigned
-        .par_iter()
-        .map(|(object, _, _)| rego_value(&object.value))
-        .collect();
-    let units_data: BTreeMap<RegoValue, RegoValue> = unit_objects
+    let program = match dispatch.compile(library) {
+        Ok(program) => program,
+        Err(e) => {
+            out.push(load_error(DISPATCH_PATH, None, &e));
+            return out;
+        }
+    };
+    let contexts_data: Vec<(RegoValue, Option<RegoValue>)> = contexts
         .iter()
-        .enumerate()
-        .map(|(i, members)| {
-            let members: Vec<RegoValue> = members.iter().map(|m| values[*m].clone()).collect();
-            (RegoValue::from(format!("u{i}")), RegoValue::from(members))
-        })
-        .collect();
-    let contexts_data: serde_json::Map<String, Value> = contexts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
+        .map(|c| {
             let params: serde_json::Map<String, Value> = c
                 .parameters
                 .iter()
                 .map(|(id, v)| (id.replace('-', "_"), v.clone()))
                 .collect();
             (
-                format!("c{i}"),
-                json!({"params": params, "environment": c.environment}),
+                RegoValue::from(Value::Object(params)),
+                c.environment.clone().map(RegoValue::from),
             )
         })
         .collect();
-    let mut engine = library.engine.clone();
-    // `data.gitops_lint.params` is `{}` unless a context sets parameters, so that only those
-    // contexts need a `with` for it.
-    let mut run = BTreeMap::new();
-    run.insert(RegoValue::from("units"), RegoValue::from(units_data));
-    run.insert(
-        RegoValue::from("contexts"),
-        RegoValue::from(Value::Object(contexts_data)),
-    );
-    let mut data = RegoValue::from(json!({"gitops_lint": {"params": {}}}));
-    if let Ok(root) = data.as_object_mut() {
-        root.insert(RegoValue::from("gitops_lint_run"), RegoValue::from(run));
-    }
-    if let Err(e) = engine.add_data(data) {
-        out.push(load_error("policies", None, &e.to_string()));
-        return out;
-    }
-    // One dispatch rule per set of applicable policies and `with` modifiers, evaluated with
-    // `eval_rule`: a query would be parsed and scheduled against every module again for each
-    // object, which cost as much as evaluating the policies.
-    let mut dispatch = Dispatch::default();
-    let groups: Vec<Option<usize>> = assigned
-        .iter()
-        .map(|(object, _, context)| dispatch.rule_for(library, object, &contexts[*context]))
-        .collect();
-    if let Err(e) = engine::add_policy(&mut engine, DISPATCH_PATH, &dispatch.module()) {
-        out.push(load_error(DISPATCH_PATH, None, &e));
-        return out;
-    }
-    // regorus prepares its modules on the first evaluation after `add_data`; do it once here, so
-    // that the clones each worker takes start prepared instead of preparing again.
-    let _ = engine.eval_query("true".into(), false);
+    // Unit by unit: each object becomes a regorus value once, shared (reference-counted) by its
+    // unit's `objects` and by its own evaluation's input, and dropped with its unit.
     out.extend(
-        assigned
+        unit_objects
             .par_iter()
-            .zip(groups.par_iter())
-            .zip(values.par_iter())
             .map_init(
-                || engine.clone(),
-                |engine, (((object, unit, context), group), value)| {
-                    let Some(group) = group else {
-                        return Vec::new();
-                    };
-                    evaluate_library(
-                        engine,
-                        &dispatch.groups[*group],
-                        *group,
-                        object,
-                        value,
-                        *unit,
-                        *context,
-                    )
+                || engine::new_vm(&program),
+                |vm, members| {
+                    let values: Vec<RegoValue> = members
+                        .iter()
+                        .map(|m| rego_value(&assigned[*m].object.value))
+                        .collect();
+                    let unit = RegoValue::from(values.clone());
+                    let mut out = Vec::new();
+                    for (member, value) in members.iter().zip(values) {
+                        let assigned = &assigned[*member];
+                        let Some(group_id) = assigned.group else {
+                            continue;
+                        };
+                        let group = &dispatch.groups[group_id];
+                        let (params, environment) = &contexts_data[assigned.context];
+                        let mut data = BTreeMap::new();
+                        data.insert(RegoValue::from("params"), params.clone());
+                        if let Some(environment) = environment {
+                            data.insert(RegoValue::from("environment"), environment.clone());
+                        }
+                        if group.objects {
+                            data.insert(RegoValue::from("objects"), unit.clone());
+                        }
+                        let mut root = BTreeMap::new();
+                        root.insert(RegoValue::from("gitops_lint"), RegoValue::from(data));
+                        out.extend(evaluate_library(
+                            vm,
+                            group,
+                            assigned.object,
+                            value,
+                            RegoValue::from(root),
+                        ));
+                    }
+                    out
                 },
             )
             .flatten()
@@ -303,54 +289,34 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
     out
 }
 
+/// One object of the library run: its apply unit, policy context and dispatch group (none when
+/// no policy applies to its kind).
+struct Assigned<'a> {
+    object: &'a Object,
+    context: usize,
+    group: Option<usize>,
+}
+
 const DISPATCH_PATH: &str = "<gitops-lint library dispatch>";
 const DISPATCH_PACKAGE: &str = "gitops_lint_run_dispatch";
 
-/// The applicable policies of one group of objects, and the `with` modifiers they need.
+/// The applicable policies of one group of objects (those of a kind), whether any of them
+/// reads the apply unit, and the group's entry point.
 struct DispatchGroup {
     policies: Vec<&'static library::LibraryPolicy>,
     objects: bool,
-    params: bool,
-    environment: bool,
+    entry: String,
 }
 
-impl DispatchGroup {
-    /// Whether the rule needs `with` modifiers, and so the `{"object", "unit", "context"}`
-    /// input; without them the object is the input (a `with` costs as much as a few policies).
-    fn modified(&self) -> bool {
-        self.objects || self.params || self.environment
-    }
-}
-
-impl PartialEq for DispatchGroup {
-    fn eq(&self, other: &Self) -> bool {
-        self.objects == other.objects
-            && self.params == other.params
-            && self.environment == other.environment
-            && self.policies.len() == other.policies.len()
-            && self
-                .policies
-                .iter()
-                .zip(&other.policies)
-                .all(|(a, b)| a.id == b.id)
-    }
-}
-
-/// The generated dispatch module: rule `r<i>` evaluates every policy of group `i` in one rule,
-/// so that the library's helpers are computed once per object. Its input is
-/// `{"object", "unit", "context"}`; the policies see `input.object` as their input.
+/// The groups of a run; rule `r<i>` of the generated dispatch module evaluates every policy of
+/// group `i` in one rule, so that the library's helpers are computed once per object.
 #[derive(Default)]
 struct Dispatch {
     groups: Vec<DispatchGroup>,
 }
 
 impl Dispatch {
-    fn rule_for(
-        &mut self,
-        library: &'static library::Library,
-        object: &Object,
-        context: &PolicyContext,
-    ) -> Option<usize> {
+    fn group_for(&mut self, library: &'static library::Library, object: &Object) -> Option<usize> {
         let kind = object.kind().unwrap_or_default();
         let policies: Vec<&library::LibraryPolicy> = library
             .policies
@@ -360,16 +326,18 @@ impl Dispatch {
         if policies.is_empty() {
             return None;
         }
-        let group = DispatchGroup {
-            objects: policies.iter().any(|p| p.uses_objects),
-            policies,
-            params: !context.parameters.is_empty(),
-            environment: context.environment.is_some(),
+        let same = |g: &DispatchGroup| {
+            g.policies.len() == policies.len()
+                && g.policies.iter().zip(&policies).all(|(a, b)| a.id == b.id)
         };
-        Some(match self.groups.iter().position(|g| *g == group) {
+        Some(match self.groups.iter().position(same) {
             Some(i) => i,
             None => {
-                self.groups.push(group);
+                self.groups.push(DispatchGroup {
+                    objects: policies.iter().any(|p| p.uses_objects),
+                    policies,
+                    entry: format!("data.{DISPATCH_PACKAGE}.r{}", self.groups.len()),
+                });
                 self.groups.len() - 1
             }
         })
@@ -381,45 +349,45 @@ impl Dispatch {
             let denies = group
                 .policies
                 .iter()
-                .map(|p| format!("\t\tdata.{}.deny,\n", p.package))
+                .map(|p| format!("\tdata.{}.deny,\n", p.package))
                 .collect::<String>();
-            if !group.modified() {
-                text.push_str(&format!("\nr{i} := [\n{denies}]\n"));
-                continue;
-            }
-            // The `as` values are evaluated in order, before `input` is replaced: it goes last.
-            // (regorus limits the length of a line: one modifier per line.)
-            let mut with = String::new();
-            if group.objects {
-                with.push_str(
-                    "\n\t\twith data.gitops_lint.objects as data.gitops_lint_run.units[input.unit]",
-                );
-            }
-            if group.params {
-                with.push_str(
-                    "\n\t\twith data.gitops_lint.params as data.gitops_lint_run.contexts[input.context].params",
-                );
-            }
-            if group.environment {
-                with.push_str("\n\t\twith data.gitops_lint.environment as data.gitops_lint_run.contexts[input.context].environment");
-            }
-            with.push_str("\n\t\twith input as input.object");
-            text.push_str(&format!(
-                "\nr{i} := results if {{\n\tresults := [\n{denies}\t]{with}\n}}\n"
-            ));
+            text.push_str(&format!("\nr{i} := [\n{denies}]\n"));
         }
         text
+    }
+
+    /// The library and the dispatch module as one RVM program. Entry points: each group's rule,
+    /// and each policy's `deny` (to evaluate one by one when a group's rule fails).
+    fn compile(&self, library: &library::Library) -> Result<Arc<regorus::rvm::Program>, String> {
+        let mut entries: Vec<String> = self.groups.iter().map(|g| g.entry.clone()).collect();
+        let mut policies: Vec<&str> = self
+            .groups
+            .iter()
+            .flat_map(|g| g.policies.iter().map(|p| p.package.as_str()))
+            .collect();
+        policies.sort_unstable();
+        policies.dedup();
+        entries.extend(policies.iter().map(|p| format!("data.{p}.deny")));
+        let Some(first) = entries.first() else {
+            return Err("no policy applies".into());
+        };
+        let mut engine = library.engine.clone();
+        engine::add_policy(&mut engine, DISPATCH_PATH, &self.module())?;
+        let compiled = engine
+            .compile_with_entrypoint(&first.as_str().into())
+            .map_err(|e| e.to_string())?;
+        let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
+        regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &entries)
+            .map_err(|e| e.to_string())
     }
 }
 
 fn evaluate_library(
-    engine: &mut Engine,
+    vm: &mut regorus::rvm::RegoVM,
     group: &DispatchGroup,
-    group_id: usize,
     object: &Object,
-    value: &RegoValue,
-    unit: usize,
-    context_id: usize,
+    value: RegoValue,
+    data: RegoValue,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut report = |policy: &library::LibraryPolicy, value: &RegoValue| {
@@ -433,19 +401,11 @@ fn evaluate_library(
             ));
         }
     };
-    if group.modified() {
-        let mut input = BTreeMap::new();
-        input.insert(RegoValue::from("object"), value.clone());
-        input.insert(RegoValue::from("unit"), RegoValue::from(format!("u{unit}")));
-        input.insert(
-            RegoValue::from("context"),
-            RegoValue::from(format!("c{context_id}")),
-        );
-        engine.set_input(RegoValue::from(input));
-    } else {
-        engine.set_input(value.clone());
+    if let Err(e) = vm.set_data(data) {
+        return vec![evaluation_error(object, "policies", &e.to_string())];
     }
-    if let Ok(value) = engine.eval_rule(format!("data.{DISPATCH_PACKAGE}.r{group_id}"))
+    vm.set_input(value);
+    if let Ok(value) = vm.execute_entry_point_by_name(&group.entry)
         && let Ok(values) = value.as_array()
         && values.len() == group.policies.len()
     {
@@ -454,20 +414,11 @@ fn evaluate_library(
         }
         return out;
     }
-    // A policy failed (or is undefined): evaluate one by one, so that the others still report.
-    engine.set_input(value.clone());
-    let mut with = format!(
-        " with data.gitops_lint.objects as data.gitops_lint_run.units.u{unit} with data.gitops_lint.params as data.gitops_lint_run.contexts.c{context_id}.params"
-    );
-    if group.environment {
-        with.push_str(&format!(
-            " with data.gitops_lint.environment as data.gitops_lint_run.contexts.c{context_id}.environment"
-        ));
-    }
+    // A policy failed: evaluate one by one, so that the others still report.
     let mut errors = Vec::new();
     for policy in &group.policies {
-        match engine.eval_query(format!("data.{}.deny{with}", policy.package), false) {
-            Ok(results) => report(policy, &first_value(&results)),
+        match vm.execute_entry_point_by_name(&format!("data.{}.deny", policy.package)) {
+            Ok(value) => report(policy, &value),
             Err(e) => errors.push(evaluation_error(object, &policy.id, &e.to_string())),
         }
     }
@@ -480,16 +431,6 @@ fn evaluate_library(
 fn rego_value(value: &Value) -> RegoValue {
     use serde::Deserialize;
     RegoValue::deserialize(value).unwrap_or(RegoValue::Undefined)
-}
-
-/// The value of a one-expression query (undefined when it has none).
-fn first_value(results: &regorus::QueryResults) -> RegoValue {
-    results
-        .result
-        .first()
-        .and_then(|r| r.expressions.first())
-        .map(|e| e.value.clone())
-        .unwrap_or(RegoValue::Undefined)
 }
 
 fn evaluate_user(
@@ -883,4 +824,103 @@ pub fn is_known_rule(id: &str) -> bool {
 /// templates and constraints), so that other stages need no schema for it.
 pub fn is_policy_object(value: &Value) -> bool {
     gatekeeper::is_template(value) || gatekeeper::is_constraint(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference: regorus' interpreter, policy by policy, with the unit, parameters and
+    /// environment added to `data` for each object.
+    fn interpreted(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
+        let library = library::library();
+        let mut units = ApplyUnits::default();
+        let mut members: BTreeMap<PathBuf, Vec<RegoValue>> = BTreeMap::new();
+        for object in objects {
+            members
+                .entry(units.unit_of(&object.source.path))
+                .or_default()
+                .push(rego_value(&object.value));
+        }
+        let mut out = Vec::new();
+        for object in objects {
+            let context = settings.policy_context(&object.source.path);
+            let params: serde_json::Map<String, Value> = context
+                .parameters
+                .iter()
+                .map(|(id, v)| (id.replace('-', "_"), v.clone()))
+                .collect();
+            let mut data = BTreeMap::new();
+            data.insert(
+                RegoValue::from("params"),
+                RegoValue::from(Value::Object(params)),
+            );
+            if let Some(environment) = &context.environment {
+                data.insert(
+                    RegoValue::from("environment"),
+                    RegoValue::from(environment.clone()),
+                );
+            }
+            let unit = members[&units.unit_of(&object.source.path)].clone();
+            data.insert(RegoValue::from("objects"), RegoValue::from(unit));
+            let mut root = BTreeMap::new();
+            root.insert(RegoValue::from("gitops_lint"), RegoValue::from(data));
+            let mut engine = library.engine.clone();
+            engine.add_data(RegoValue::from(root)).expect("data");
+            engine.set_input(rego_value(&object.value));
+            let kind = object.kind().unwrap_or_default();
+            for policy in library
+                .policies
+                .iter()
+                .filter(|p| p.kinds.is_empty() || p.kinds.iter().any(|k| k == kind))
+            {
+                let value = engine
+                    .eval_rule(format!("data.{}.deny", policy.package))
+                    .expect("the interpreter evaluates the library");
+                for result in results(&value) {
+                    out.push(result_finding(
+                        object,
+                        &policy.id,
+                        policy.severity,
+                        &result,
+                        true,
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    fn keys(mut findings: Vec<Finding>) -> Vec<String> {
+        crate::finding::sort_findings(&mut findings);
+        findings
+            .iter()
+            .map(|f| {
+                let (file, start, end, rule, message) = f.sort_key();
+                format!("{file}:{start}-{end} {rule} {message}")
+            })
+            .collect()
+    }
+
+    /// The library on regorus' bytecode VM gives exactly what the interpreter gives, on every
+    /// fixture and the example repository (and the shared corpus, through its expectations in
+    /// tests/corpus.rs).
+    #[test]
+    fn library_on_the_vm_matches_the_interpreter() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut compared = 0;
+        for dir in [root.join("tests/fixtures"), root.join("examples")] {
+            let settings = Settings::for_paths(vec![dir.clone()]);
+            let loaded = crate::pipeline::load(&settings).expect("load");
+            let objects: Vec<&Object> = crate::check::objects(&loaded.files)
+                .filter(|o| rules::not_kubernetes_object::is_kubernetes_object(o))
+                .collect();
+            let vm = keys(run_library(&objects, &settings));
+            let reference = keys(interpreted(&objects, &settings));
+            assert!(!reference.is_empty(), "{}: no policy result", dir.display());
+            assert_eq!(vm, reference, "{}", dir.display());
+            compared += reference.len();
+        }
+        assert!(compared > 100, "only {compared} results compared");
+    }
 }
