@@ -8,9 +8,17 @@
 //! - peer tools on the same corpus, when they are installed (kubernetes-validate and checkov,
 //!   both from PyPI): their wall time and the ratio to ours; a notice when they are not.
 //!
+//! `cargo bench --bench pipeline -- --generate DIR N` writes the corpus of N documents to DIR
+//! and stops, for profiling the binary on it.
+//!
 //! Wall times on a shared machine are noisy; the stage table is best-of-three for that reason.
 
 mod corpus;
+
+// The binary's allocator (src/main.rs), so that the measured process is the shipped one.
+#[cfg(all(unix, not(target_os = "openbsd")))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 use std::path::Path;
 use std::process::Command;
@@ -62,6 +70,15 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(i) = args.iter().position(|a| a == "--measure") {
         measure(Path::new(&args[i + 1]));
+        return;
+    }
+    // `--generate DIR N`: write the corpus of N documents to DIR and stop (for profilers).
+    if let Some(i) = args.iter().position(|a| a == "--generate") {
+        let (dir, documents) = (Path::new(&args[i + 1]), &args[i + 2]);
+        let documents = documents.parse().expect("a document count");
+        std::fs::create_dir_all(dir).expect("create the corpus directory");
+        let bytes = corpus::generate(dir, documents).expect("generate corpus");
+        println!("{documents} documents, {bytes} bytes in {}", dir.display());
         return;
     }
     let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();

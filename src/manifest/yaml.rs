@@ -783,7 +783,15 @@ impl<'a> Builder<'a> {
         let bracket = end > start && matches!(self.bytes().get(start), Some(b']' | b'}'));
         let value_end = if bracket { start + 1 } else { frame.end };
         let (value, children) = match frame.body {
-            Body::Seq { values, nodes } => (Value::Array(values), Children::Seq(nodes)),
+            // Every document stays in memory for the whole run: no spare capacity.
+            Body::Seq {
+                mut values,
+                mut nodes,
+            } => {
+                values.shrink_to_fit();
+                nodes.shrink_to_fit();
+                (Value::Array(values), Children::Seq(nodes))
+            }
             Body::Map {
                 mut map,
                 mut entries,
@@ -791,6 +799,7 @@ impl<'a> Builder<'a> {
                 ..
             } => {
                 apply_merges(&mut map, &mut entries, merges);
+                entries.shrink_to_fit();
                 (Value::Object(map), Children::Map(entries))
             }
         };
@@ -1355,14 +1364,14 @@ fn to_value(content: Content) -> Result<Value, String> {
                 return Err(format!("{name} cannot be represented in JSON"));
             }
         },
-        Scalar::Str(s) => Value::String(s),
+        Scalar::Str(s) => Value::String(exact(s)),
     })
 }
 
 /// A map key as sigs.k8s.io/yaml stringifies it when converting goyaml.v2 output to JSON.
 fn key_string(scalar: Scalar) -> Result<String, String> {
     match scalar {
-        Scalar::Str(s) => Ok(s),
+        Scalar::Str(s) => Ok(exact(s)),
         Scalar::Bool(b) => Ok(b.to_string()),
         Scalar::Int(i) => Ok(i.to_string()),
         Scalar::Float(f) => Ok(go_format_float32(f)),
@@ -1375,6 +1384,12 @@ fn key_string(scalar: Scalar) -> Result<String, String> {
         ),
         Scalar::Null => Err("map key is null, which cannot be converted to a JSON key".to_owned()),
     }
+}
+
+/// `s` without spare capacity (the scanner grows its strings as it reads them).
+fn exact(mut s: String) -> String {
+    s.shrink_to_fit();
+    s
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 32)` (with goyaml's names for the non-finite values),
