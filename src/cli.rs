@@ -109,7 +109,8 @@ pub struct Args {
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
-    /// Files larger than this many bytes are reported and not parsed [default: 33554432].
+    /// Files larger than this many bytes are reported and not parsed [default: 33554432; at
+    /// most 4 GiB].
     ///
     /// Example: `gitops-lint --max-file-size 1048576 infra/`
     #[arg(long, value_name = "BYTES")]

@@ -277,7 +277,7 @@ pub fn parse(source: &Arc<SourceFile>) -> Result<ConfigFile, ConfigError> {
     if let Some(extra) = documents.next() {
         return Err(error(
             "the config file must hold one YAML document".into(),
-            extra.root.value,
+            extra.root.value(),
         ));
     }
     let root = document.root;
@@ -398,7 +398,7 @@ fn display_path(path: &FieldPath) -> String {
 /// The span of a path in the config document (nearest existing parent when missing).
 fn span_of(root: &Node, path: &FieldPath) -> Span {
     let (node, _) = crate::manifest::find_node(root, path);
-    node.key.unwrap_or(node.value)
+    node.key().unwrap_or(node.value())
 }
 
 fn describe_problem(kind: &yaml::ProblemKind) -> String {

@@ -71,20 +71,22 @@ pub fn parse_file(candidate: &Candidate, settings: &Settings) -> Parsed {
             rules::unreadable_file::finding(&source, &error),
         );
     }
-    if metadata.len() > settings.max_file_size {
+    // Spans are 32-bit offsets: no limit beyond 4 GiB.
+    let limit = settings.max_file_size.min(yaml::MAX_TEXT);
+    if metadata.len() > limit {
         let source = empty(path);
         return only(
             source.clone(),
-            rules::file_too_large::finding(&source, metadata.len(), settings.max_file_size),
+            rules::file_too_large::finding(&source, metadata.len(), limit),
         );
     }
     // The file may have grown since: read one byte past the limit at most.
-    let bytes = match read_at_most(path, metadata.len(), settings.max_file_size) {
-        Ok(b) if b.len() as u64 > settings.max_file_size => {
+    let bytes = match read_at_most(path, metadata.len(), limit) {
+        Ok(b) if b.len() as u64 > limit => {
             let source = empty(path);
             return only(
                 source.clone(),
-                rules::file_too_large::finding(&source, b.len() as u64, settings.max_file_size),
+                rules::file_too_large::finding(&source, b.len() as u64, limit),
             );
         }
         Ok(b) => b,

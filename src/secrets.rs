@@ -25,7 +25,7 @@ pub fn value_spans(document: &yaml::Document) -> Vec<Span> {
         }
         for field in SECRET_FIELDS {
             if let Some(Children::Map(entries)) = node.get(field).map(|n| &n.children) {
-                out.extend(entries.iter().map(|(_, n)| n.value));
+                out.extend(entries.iter().map(|(_, n)| n.value()));
             }
         }
     };

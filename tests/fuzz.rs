@@ -120,10 +120,10 @@ fn check_span(text: &str, span: Span, what: &str) {
 }
 
 fn check_node(text: &str, node: &Node) {
-    if let Some(key) = node.key {
+    if let Some(key) = node.key() {
         check_span(text, key, "key");
     }
-    check_span(text, node.value, "value");
+    check_span(text, node.value(), "value");
     match &node.children {
         Children::Leaf => {}
         Children::Seq(items) => items.iter().for_each(|n| check_node(text, n)),
@@ -148,7 +148,7 @@ fn paths(node: &Node, prefix: &mut Vec<Segment>, out: &mut Vec<Vec<Segment>>) {
         }
         Children::Map(entries) => {
             for (key, item) in entries {
-                prefix.push(Segment::Key(key.clone()));
+                prefix.push(Segment::Key(key.to_string()));
                 paths(item, prefix, out);
                 prefix.pop();
             }

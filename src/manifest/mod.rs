@@ -146,8 +146,8 @@ impl Object {
         let (node, exact) = find_node(&self.node, path);
         Located {
             span: self.display_span(node),
-            key: node.key,
-            value: node.value,
+            key: node.key(),
+            value: node.value(),
             exact,
         }
     }
@@ -174,10 +174,10 @@ impl Object {
             // No `kind:`: the first key, so the label stays on the object's first line.
             (Children::Map(entries), false) => entries
                 .first()
-                .map_or(self.first_line(self.node.value), |(_, n)| {
+                .map_or(self.first_line(self.node.value()), |(_, n)| {
                     self.display_span(n)
                 }),
-            _ => self.first_line(self.node.value),
+            _ => self.first_line(self.node.value()),
         };
         Location {
             file: self.source.clone(),
@@ -187,14 +187,14 @@ impl Object {
 
     fn display_span(&self, node: &Node) -> Span {
         let is_leaf = matches!(node.children, Children::Leaf);
-        match node.key {
-            Some(key) if is_leaf && self.same_line(key.start, node.value.end) => Span {
+        match node.key() {
+            Some(key) if is_leaf && self.same_line(key.start, node.value().end) => Span {
                 start: key.start,
-                end: node.value.end.max(key.end),
+                end: node.value().end.max(key.end),
             },
             Some(key) => key,
-            None if is_leaf => node.value,
-            None => self.first_line(node.value),
+            None if is_leaf => node.value(),
+            None => self.first_line(node.value()),
         }
     }
 

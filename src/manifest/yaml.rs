@@ -84,16 +84,48 @@ pub struct Document {
 }
 
 /// The span tree mirroring a document's JSON value.
+///
+/// Every parsed document stays in memory for the whole run, so nodes are compact: spans are
+/// stored as 32-bit offsets (a file of 4 GiB or more is refused before parsing, see
+/// [`MAX_TEXT`]) and children in exact-size boxes.
 #[derive(Debug, Clone)]
 pub struct Node {
-    /// The key's span (quotes and node properties included) when this node is a map value.
-    pub key: Option<Span>,
-    /// The value's span. Scalars: their token (quotes included; block scalars from the `|`/`>`
-    /// indicator to the end of their last content line). Collections: from their first token
-    /// to the end of their last child (flow collections include their brackets). Anchors and
-    /// tags written before a node are part of its span. An alias: its `*name` token.
-    pub value: Span,
+    key: Packed,
+    value: Packed,
     pub children: Children,
+}
+
+/// The largest text whose offsets [`Node`] can hold.
+pub const MAX_TEXT: u64 = u32::MAX as u64 - 1;
+
+/// A span in 8 bytes; `NO_KEY` marks a node that is not a map value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed {
+    start: u32,
+    end: u32,
+}
+
+const NO_KEY: Packed = Packed {
+    start: u32::MAX,
+    end: u32::MAX,
+};
+
+impl Packed {
+    /// Offsets beyond [`MAX_TEXT`] (which callers refuse) saturate rather than wrap.
+    fn new(span: Span) -> Packed {
+        let narrow = |x: usize| u32::try_from(x).unwrap_or(u32::MAX - 1).min(u32::MAX - 1);
+        Packed {
+            start: narrow(span.start),
+            end: narrow(span.end),
+        }
+    }
+
+    fn span(self) -> Span {
+        Span {
+            start: self.start as usize,
+            end: self.end as usize,
+        }
+    }
 }
 
 /// A node's children. Map entries keep document order; a duplicated key appears once per
@@ -101,16 +133,41 @@ pub struct Node {
 #[derive(Debug, Clone)]
 pub enum Children {
     Leaf,
-    Seq(Vec<Node>),
-    Map(Vec<(String, Node)>),
+    Seq(Box<[Node]>),
+    Map(Box<[(Box<str>, Node)]>),
 }
 
 impl Node {
+    pub fn new(key: Option<Span>, value: Span, children: Children) -> Node {
+        Node {
+            key: key.map_or(NO_KEY, Packed::new),
+            value: Packed::new(value),
+            children,
+        }
+    }
+
+    /// The key's span (quotes and node properties included) when this node is a map value.
+    pub fn key(&self) -> Option<Span> {
+        (self.key != NO_KEY).then(|| self.key.span())
+    }
+
+    /// The value's span. Scalars: their token (quotes included; block scalars from the `|`/`>`
+    /// indicator to the end of their last content line). Collections: from their first token
+    /// to the end of their last child (flow collections include their brackets). Anchors and
+    /// tags written before a node are part of its span. An alias: its `*name` token.
+    pub fn value(&self) -> Span {
+        self.value.span()
+    }
+
     /// The map child under `key` (the stringified key); the last one if the key is duplicated,
     /// which is the one whose value the JSON holds.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.children {
-            Children::Map(entries) => entries.iter().rev().find(|(k, _)| k == key).map(|(_, n)| n),
+            Children::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| **k == *key)
+                .map(|(_, n)| n),
             _ => None,
         }
     }
@@ -633,7 +690,7 @@ impl<'a> Builder<'a> {
                 // kubectl skips empty and null documents.
                 Some((value, root)) if !value.is_null() => {
                     let index = self.stream.documents.len();
-                    let content_start = root.value.start;
+                    let content_start = root.value().start;
                     self.stream
                         .problems
                         .extend(problems.into_iter().map(|mut problem| {
@@ -644,7 +701,7 @@ impl<'a> Builder<'a> {
                         value,
                         span: Span {
                             start: self.doc_start.min(content_start),
-                            end: start.max(root.value.end),
+                            end: start.max(root.value().end),
                         },
                         content_start,
                         root,
@@ -784,13 +841,12 @@ impl<'a> Builder<'a> {
         let value_end = if bracket { start + 1 } else { frame.end };
         let (value, children) = match frame.body {
             // Every document stays in memory for the whole run: no spare capacity.
-            Body::Seq {
-                mut values,
-                mut nodes,
-            } => {
+            Body::Seq { mut values, nodes } => {
                 values.shrink_to_fit();
-                nodes.shrink_to_fit();
-                (Value::Array(values), Children::Seq(nodes))
+                (
+                    Value::Array(values),
+                    Children::Seq(nodes.into_boxed_slice()),
+                )
             }
             Body::Map {
                 mut map,
@@ -799,7 +855,10 @@ impl<'a> Builder<'a> {
                 ..
             } => {
                 apply_merges(&mut map, &mut entries, merges);
-                entries.shrink_to_fit();
+                let entries = entries
+                    .into_iter()
+                    .map(|(key, node)| (key.into_boxed_str(), node))
+                    .collect();
                 (Value::Object(map), Children::Map(entries))
             }
         };
@@ -1016,25 +1075,14 @@ impl<'a> Builder<'a> {
         let node_span = item.span;
         let children = item.children;
         let Some(frame) = self.stack.last_mut() else {
-            self.root = Some((
-                value,
-                Node {
-                    key: None,
-                    value: node_span,
-                    children,
-                },
-            ));
+            self.root = Some((value, Node::new(None, node_span, children)));
             return;
         };
         frame.absorb(&stats);
         let duplicate = match &mut frame.body {
             Body::Seq { values, nodes } => {
                 values.push(value);
-                nodes.push(Node {
-                    key: None,
-                    value: node_span,
-                    children,
-                });
+                nodes.push(Node::new(None, node_span, children));
                 None
             }
             Body::Map {
@@ -1049,7 +1097,7 @@ impl<'a> Builder<'a> {
                     let first = entries
                         .iter()
                         .find(|(k, _)| *k == pending.text)
-                        .and_then(|(_, node)| node.key)
+                        .and_then(|(_, node)| node.key())
                         .unwrap_or_default();
                     Some((pending.text.clone(), pending.span, first))
                 } else {
@@ -1057,11 +1105,7 @@ impl<'a> Builder<'a> {
                 };
                 entries.push((
                     pending.text,
-                    Node {
-                        key: Some(pending.span),
-                        value: node_span,
-                        children,
-                    },
+                    Node::new(Some(pending.span), node_span, children),
                 ));
                 duplicate
             }
@@ -1321,16 +1365,17 @@ fn merge_mapping(
     map: &mut Map<String, Value>,
     entries: &mut Vec<(String, Node)>,
     mut source: Map<String, Value>,
-    source_entries: Vec<(String, Node)>,
+    source_entries: Box<[(Box<str>, Node)]>,
 ) {
     // Walk backwards so that, for a key duplicated in the source, the node of the occurrence
     // whose value the source kept (the last one) is the one we take.
     let mut added = Vec::new();
     for (key, node) in source_entries.into_iter().rev() {
-        if map.contains_key(&key) {
+        if map.contains_key(&*key) {
             continue;
         }
-        if let Some(value) = source.remove(&key) {
+        if let Some(value) = source.remove(&*key) {
+            let key = String::from(key);
             map.insert(key.clone(), value);
             added.push((key, node));
         }
@@ -2609,12 +2654,12 @@ spec:
         let doc = clean(MANIFEST);
         let text = MANIFEST;
         let at = |path: &[Segment]| node(&doc, path);
-        let key_text = |path: &[Segment]| slice(text, at(path).key.unwrap());
-        let value_text = |path: &[Segment]| slice(text, at(path).value);
+        let key_text = |path: &[Segment]| slice(text, at(path).key().unwrap());
+        let value_text = |path: &[Segment]| slice(text, at(path).value());
 
         assert_eq!(key_text(&[k("kind")]), "kind");
         assert_eq!(value_text(&[k("kind")]), "Pod");
-        assert_eq!(line_col(text, at(&[k("kind")]).value.start), (2, 7));
+        assert_eq!(line_col(text, at(&[k("kind")]).value().start), (2, 7));
 
         assert_eq!(
             value_text(&[k("metadata"), k("labels")]),
@@ -2634,15 +2679,15 @@ spec:
         );
 
         let container = [k("spec"), k("containers"), i(0)];
-        assert_eq!(at(&container).key, None);
+        assert_eq!(at(&container).key(), None);
         assert!(value_text(&container).starts_with("name: main\n      image"));
         assert!(value_text(&container).ends_with("multi\n            line"));
-        assert_eq!(line_col(text, at(&container).value.start), (8, 7));
+        assert_eq!(line_col(text, at(&container).value().start), (8, 7));
         // A block sequence starts at its first `-`, an indentless one too.
         assert!(value_text(&[k("spec"), k("containers")]).starts_with("- name: main"));
         let args = [k("spec"), k("containers"), i(0), k("args")];
         assert_eq!(value_text(&args), "- --port=80\n      - \"--verbose\"");
-        assert_eq!(line_col(text, at(&args).value.start), (11, 7));
+        assert_eq!(line_col(text, at(&args).value().start), (11, 7));
         assert_eq!(
             value_text(&[
                 args[0].clone(),
@@ -2663,13 +2708,13 @@ spec:
             value_text(&value_b),
             "|\n            multi\n            line"
         );
-        assert_eq!(line_col(text, at(&value_b).key.unwrap().start), (16, 11));
+        assert_eq!(line_col(text, at(&value_b).key().unwrap().start), (16, 11));
 
         assert_eq!(value_text(&[k("spec"), k("volumes")]), "[]");
         // Collections end with their last child, not with the comment that follows.
         assert!(value_text(&[k("spec")]).ends_with("volumes: []"));
         assert_eq!(doc.root.value.start, 0);
-        assert_eq!(slice(text, doc.root.value), MANIFEST.trim_end());
+        assert_eq!(slice(text, doc.root.value()), MANIFEST.trim_end());
     }
 
     #[test]
@@ -2678,7 +2723,7 @@ spec:
         let stream = parse_default(text);
         assert!(stream.problems.is_empty(), "{:?}", stream.problems);
         let doc = &stream.documents[0];
-        let value = |key: &str| slice(text, doc.root.get(key).unwrap().value);
+        let value = |key: &str| slice(text, doc.root.get(key).unwrap().value());
         assert_eq!(value("a"), "|\n  one\n  two  ");
         assert_eq!(value("b"), ">-\n  x\n  y");
         assert_eq!(value("c"), "&anchor !!str |+ # note\n  kept");
@@ -2689,13 +2734,13 @@ spec:
         assert_eq!(doc.value["e"], json!("  indented\n"));
         assert_eq!(value("f"), "- >\n  item");
         assert_eq!(
-            slice(text, doc.root.at(&[k("f"), i(0)]).unwrap().value),
+            slice(text, doc.root.at(&[k("f"), i(0)]).unwrap().value()),
             ">\n  item"
         );
 
         let root = "--- |\n  root\n";
         let doc = clean(root);
-        assert_eq!(slice(root, doc.root.value), "|\n  root");
+        assert_eq!(slice(root, doc.root.value()), "|\n  root");
         assert_eq!(doc.content_start, 4);
     }
 
@@ -2705,16 +2750,16 @@ spec:
         let doc = clean(text);
         let entry = |key: &str| doc.root.get(key).unwrap();
         assert_eq!(
-            slice(text, entry("quoted key").key.unwrap()),
+            slice(text, entry("quoted key").key().unwrap()),
             "\"quoted key\""
         );
-        assert_eq!(slice(text, entry("quoted key").value), "'single'");
-        assert_eq!(slice(text, entry("k2").key.unwrap()), "'k2'");
-        assert_eq!(slice(text, entry("k2").value), "\"a \\\" b\"");
-        assert_eq!(slice(text, entry("multi").value), "\"one\n  two\"");
+        assert_eq!(slice(text, entry("quoted key").value()), "'single'");
+        assert_eq!(slice(text, entry("k2").key().unwrap()), "'k2'");
+        assert_eq!(slice(text, entry("k2").value()), "\"a \\\" b\"");
+        assert_eq!(slice(text, entry("multi").value()), "\"one\n  two\"");
         assert_eq!(doc.value["multi"], json!("one two"));
-        assert_eq!(slice(text, entry("complex").key.unwrap()), "complex");
-        assert_eq!(slice(text, entry("complex").value), "v");
+        assert_eq!(slice(text, entry("complex").key().unwrap()), "complex");
+        assert_eq!(slice(text, entry("complex").value()), "v");
     }
 
     #[test]
@@ -2722,28 +2767,31 @@ spec:
         let text = "# ünïcödé comment 😀\nnamé: \"héllo wörld\"\nnext: 😀 value\nlist: [€, 'ß', x]\nkey: x\n";
         let doc = clean(text);
         assert_eq!(
-            slice(text, doc.root.get("namé").unwrap().key.unwrap()),
+            slice(text, doc.root.get("namé").unwrap().key().unwrap()),
             "namé"
         );
         assert_eq!(
-            slice(text, doc.root.get("namé").unwrap().value),
+            slice(text, doc.root.get("namé").unwrap().value()),
             "\"héllo wörld\""
         );
-        assert_eq!(slice(text, doc.root.get("next").unwrap().value), "😀 value");
         assert_eq!(
-            slice(text, doc.root.at(&[k("list"), i(1)]).unwrap().value),
+            slice(text, doc.root.get("next").unwrap().value()),
+            "😀 value"
+        );
+        assert_eq!(
+            slice(text, doc.root.at(&[k("list"), i(1)]).unwrap().value()),
             "'ß'"
         );
         assert_eq!(
-            slice(text, doc.root.at(&[k("list"), i(2)]).unwrap().value),
+            slice(text, doc.root.at(&[k("list"), i(2)]).unwrap().value()),
             "x"
         );
         assert_eq!(
-            slice(text, doc.root.get("key").unwrap().key.unwrap()),
+            slice(text, doc.root.get("key").unwrap().key().unwrap()),
             "key"
         );
         assert_eq!(
-            line_col(text, doc.root.get("key").unwrap().value.start),
+            line_col(text, doc.root.get("key").unwrap().value().start),
             (5, 6)
         );
 
@@ -2755,16 +2803,19 @@ spec:
             json!({"a": 1, "b": {"c": "x", "d": "text\nmore\n"}, "e": [1, 2]})
         );
         assert_eq!(
-            slice(crlf, doc.root.at(&[k("b"), k("c")]).unwrap().value),
+            slice(crlf, doc.root.at(&[k("b"), k("c")]).unwrap().value()),
             "\"x\""
         );
         assert_eq!(
-            slice(crlf, doc.root.at(&[k("b"), k("d")]).unwrap().value),
+            slice(crlf, doc.root.at(&[k("b"), k("d")]).unwrap().value()),
             "|\r\n    text\r\n    more"
         );
-        assert_eq!(slice(crlf, doc.root.get("e").unwrap().value), "[1,\r\n  2]");
         assert_eq!(
-            slice(crlf, doc.root.get("b").unwrap().value),
+            slice(crlf, doc.root.get("e").unwrap().value()),
+            "[1,\r\n  2]"
+        );
+        assert_eq!(
+            slice(crlf, doc.root.get("b").unwrap().value()),
             "c: \"x\"\r\n  d: |\r\n    text\r\n    more"
         );
 
@@ -2772,14 +2823,14 @@ spec:
         let doc = clean(bom);
         assert_eq!(doc.span.start, 3);
         assert_eq!(doc.content_start, 3);
-        assert_eq!(slice(bom, doc.root.get("a").unwrap().key.unwrap()), "a");
-        assert_eq!(slice(bom, doc.root.get("b").unwrap().value), "é");
+        assert_eq!(slice(bom, doc.root.get("a").unwrap().key().unwrap()), "a");
+        assert_eq!(slice(bom, doc.root.get("b").unwrap().value()), "é");
 
         let tabs = "a: 1\t# c\nb: [\tx,\tz ]\nc: \t2\n";
         let doc = clean(tabs);
         assert_eq!(doc.value, json!({"a": 1, "b": ["x", "z"], "c": 2}));
         assert_eq!(
-            slice(tabs, doc.root.at(&[k("b"), i(1)]).unwrap().value),
+            slice(tabs, doc.root.at(&[k("b"), i(1)]).unwrap().value()),
             "z"
         );
         // Like libyaml, a tab alone cannot separate a block mapping value from its `:`.
@@ -2800,10 +2851,10 @@ spec:
         let a = doc.root.get("a").unwrap().value;
         assert_eq!((a.start, a.end), (2, 2));
         assert_eq!(
-            slice(text, doc.root.at(&[k("b"), i(0)]).unwrap().value),
+            slice(text, doc.root.at(&[k("b"), i(0)]).unwrap().value()),
             "x: 1"
         );
-        assert_eq!(slice(text, doc.root.get("d").unwrap().value), "- \n-");
+        assert_eq!(slice(text, doc.root.get("d").unwrap().value()), "- \n-");
     }
 
     #[test]
@@ -2903,7 +2954,7 @@ spec:
             .root
             .at(&[k("metadata")])
             .and_then(|m| match &m.children {
-                Children::Map(entries) => entries.first().and_then(|(_, n)| n.key),
+                Children::Map(entries) => entries.first().and_then(|(_, n)| n.key()),
                 _ => None,
             });
         let dups: Vec<(Vec<Segment>, (usize, usize), ProblemKind)> = stream
@@ -2948,10 +2999,10 @@ spec:
         );
         // The span tree keeps every occurrence; `get` finds the one whose value was kept.
         let metadata = doc.root.get("metadata").unwrap();
-        assert_eq!(slice(text, metadata.get("name").unwrap().value), "c");
+        assert_eq!(slice(text, metadata.get("name").unwrap().value()), "c");
         match &metadata.children {
             Children::Map(entries) => {
-                assert_eq!(entries.iter().filter(|(k, _)| k == "name").count(), 3)
+                assert_eq!(entries.iter().filter(|(k, _)| &**k == "name").count(), 3)
             }
             other => panic!("{other:?}"),
         }
@@ -3053,12 +3104,12 @@ quoted:
         // Merged entries keep the spans of the text they come from; explicit ones keep theirs.
         let root = &stream.documents[0].root;
         let merged_name = root.at(&[k("single"), k("name")]).unwrap();
-        assert_eq!(slice(text, merged_name.key.unwrap()), "name");
-        assert_eq!(line_col(text, merged_name.value.start), (1, 20));
+        assert_eq!(slice(text, merged_name.key().unwrap()), "name");
+        assert_eq!(line_col(text, merged_name.value().start), (1, 20));
         let own_name = root.at(&[k("override"), k("name")]).unwrap();
-        assert_eq!(slice(text, own_name.value), "mine");
+        assert_eq!(slice(text, own_name.value()), "mine");
         let listed_color = root.at(&[k("list"), k("color")]).unwrap();
-        assert_eq!(line_col(text, listed_color.value.start), (2, 32));
+        assert_eq!(line_col(text, listed_color.value().start), (2, 32));
     }
 
     #[test]
@@ -3118,22 +3169,22 @@ latest: *s
         );
 
         let first = doc.root.get("first").unwrap();
-        assert_eq!(slice(text, first.value), "*defaults");
-        assert_eq!(slice(text, first.key.unwrap()), "first");
+        assert_eq!(slice(text, first.value()), "*defaults");
+        assert_eq!(slice(text, first.key().unwrap()), "first");
         let image = first.get("image").unwrap();
-        assert_eq!(line_col(text, image.value.start), (2, 10));
+        assert_eq!(line_col(text, image.value().start), (2, 10));
         assert_eq!(
-            slice(text, first.at(&[k("ports"), i(1)]).unwrap().value),
+            slice(text, first.at(&[k("ports"), i(1)]).unwrap().value()),
             "443"
         );
         let defaults = doc.root.get("defaults").unwrap();
         assert_eq!(
-            slice(text, defaults.value),
+            slice(text, defaults.value()),
             "&defaults\n  image: nginx\n  ports: [80, 443]"
         );
-        assert_eq!(slice(text, doc.root.get("copy").unwrap().value), "*s");
+        assert_eq!(slice(text, doc.root.get("copy").unwrap().value()), "*s");
         assert_eq!(
-            slice(text, doc.root.get("name").unwrap().key.unwrap()),
+            slice(text, doc.root.get("name").unwrap().key().unwrap()),
             "*k"
         );
     }
@@ -3245,7 +3296,7 @@ latest: *s
             .get("spec")
             .and_then(|s| s.index(0))
             .expect("item");
-        let env = item.get("env").and_then(|e| e.key).expect("env key");
+        let env = item.get("env").and_then(|e| e.key()).expect("env key");
         assert_eq!(&text[env.start..env.end], "env");
         // A comment on the previous line would swallow the bracket: stays an error.
         let commented = "spec:\n  - name: x\n    args: [\n        \"-a\", # one\n    ]\n";
@@ -3418,11 +3469,11 @@ latest: *s
         assert_eq!(clean(&pretty).value, expected);
         let spans = clean(&pretty);
         assert_eq!(
-            slice(&pretty, spans.root.get("kind").unwrap().value),
+            slice(&pretty, spans.root.get("kind").unwrap().value()),
             "\"ConfigMap\""
         );
         assert_eq!(
-            slice(&pretty, spans.root.get("kind").unwrap().key.unwrap()),
+            slice(&pretty, spans.root.get("kind").unwrap().key().unwrap()),
             "\"kind\""
         );
 
@@ -3442,11 +3493,11 @@ latest: *s
         );
         let root = &stream.documents[0].root;
         assert_eq!(
-            slice(text, root.get("s").unwrap().value),
+            slice(text, root.get("s").unwrap().value()),
             r#""\ud83d\ude00 and \u00e9""#
         );
         assert_eq!(
-            slice(text, root.get("k😀").unwrap().key.unwrap()),
+            slice(text, root.get("k😀").unwrap().key().unwrap()),
             r#""k\ud83d\ude00""#
         );
 
@@ -3565,8 +3616,8 @@ latest: *s
             assert!(doc.span.start <= doc.content_start);
             let mut pending = vec![&doc.root];
             while let Some(node) = pending.pop() {
-                check(node.value);
-                if let Some(key) = node.key {
+                check(node.value());
+                if let Some(key) = node.key() {
                     check(key);
                 }
                 match &node.children {

@@ -261,7 +261,7 @@ fn templates(source: &Arc<SourceFile>) -> Vec<Finding> {
             out.push(policy_error(
                 Location {
                     file: source.clone(),
-                    span: node.key.unwrap_or(node.value),
+                    span: node.key().unwrap_or(node.value()),
                 },
                 format!(
                     "ConstraintTemplate {} cannot be loaded: {}",
