@@ -375,8 +375,33 @@ pub fn render(value: &Value, version: KubeVersion) -> String {
                 .collect();
             format!("map[string]string{{{}}}", items.join(", "))
         }
+        other => sorted_json(other),
+    }
+}
+
+/// JSON text with object keys sorted, as Go's encoding/json writes a map (the documents keep
+/// their own key order).
+fn sorted_json(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let items: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("{}:{}", go_json_string(k), sorted_json(v)))
+                .collect();
+            format!("{{{}}}", items.join(","))
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(sorted_json).collect();
+            format!("[{}]", items.join(","))
+        }
         other => other.to_string(),
     }
+}
+
+fn go_json_string(s: &str) -> String {
+    Value::String(s.to_string()).to_string()
 }
 
 #[cfg(test)]
