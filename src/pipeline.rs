@@ -52,6 +52,13 @@ pub fn run(settings: &Settings) -> Result<u8, Error> {
 /// Discovers, parses and checks; no output.
 pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
     let started = Instant::now();
+    // Loading the bundled library (parsing its Rego, reading its metadata) is serial work of
+    // tens of milliseconds: do it on another thread while the files are read and parsed.
+    if settings.policy.bundled {
+        let _ = std::thread::Builder::new().spawn(|| {
+            policy::library::library();
+        });
+    }
     let Loaded {
         mut files,
         mut skipped,
@@ -111,6 +118,10 @@ pub fn check_paths(settings: &Settings) -> Result<Outcome, Error> {
     let mut findings = suppress::apply(std::mem::take(&mut findings), &files, settings);
     name_environments(&mut findings, settings);
     redact_secrets(&mut findings, &files);
+    // Freeing every parsed document takes tens of milliseconds on a large repository, and
+    // nothing after this point reads them (findings hold their source files): free them on
+    // another thread while the findings are sorted and reported.
+    let _ = std::thread::Builder::new().spawn(move || drop(files));
     finding::sort_findings(&mut findings);
 
     skipped.sort();
@@ -284,19 +295,24 @@ fn write_reports(settings: &Settings, outcome: &Outcome) -> Result<(), Error> {
         color: settings.color,
         quiet: settings.quiet,
     };
-    let stdout = report::render(settings.format, &report, human);
-    let mut out = std::io::stdout().lock();
-    if let Err(error) = out.write_all(stdout.as_bytes()).and_then(|()| out.flush())
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if let Err(error) =
+        report::write(settings.format, &report, human, &mut out).and_then(|()| out.flush())
         && error.kind() != std::io::ErrorKind::BrokenPipe
     {
         return Err(Error::Output { path: None, error });
     }
     for (format, path) in &settings.reports {
-        let text = report::render(*format, &report, HumanOptions::default());
-        std::fs::write(path, text).map_err(|error| Error::Output {
-            path: Some(path.clone()),
-            error,
-        })?;
+        std::fs::File::create(path)
+            .and_then(|file| {
+                let mut file = std::io::BufWriter::new(file);
+                report::write(*format, &report, HumanOptions::default(), &mut file)?;
+                file.flush()
+            })
+            .map_err(|error| Error::Output {
+                path: Some(path.clone()),
+                error,
+            })?;
     }
     let wants_summary = settings.format == Format::Github
         || settings.reports.iter().any(|(f, _)| *f == Format::Github);

@@ -37,8 +37,9 @@ pub fn new_vm(program: &std::sync::Arc<regorus::rvm::Program>) -> regorus::rvm::
 fn timer() -> ExecutionTimerConfig {
     ExecutionTimerConfig {
         limit: EVALUATION_LIMIT,
-        // Reading the clock after every expression cost 3% of the evaluation time.
-        check_interval: NonZeroU32::new(32).unwrap_or(NonZeroU32::MIN),
+        // Reading the clock after every expression cost 3% of the evaluation time (and after
+        // every 32 still 0.5% on the bytecode VM).
+        check_interval: NonZeroU32::new(256).unwrap_or(NonZeroU32::MIN),
     }
 }
 

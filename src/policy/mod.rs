@@ -195,25 +195,34 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
     let mut contexts: Vec<PolicyContext> = Vec::new();
     let mut dispatch = Dispatch::default();
     let mut assigned: Vec<Assigned> = Vec::with_capacity(objects.len());
+    // A file's objects are consecutive and share its unit and context.
+    let mut last: Option<(&Arc<SourceFile>, usize, usize)> = None;
     for object in objects {
-        let unit = units
-            .unit_of(&object.source.path)
-            .to_string_lossy()
-            .into_owned();
-        let next = unit_ids.len();
-        let unit_id = *unit_ids.entry(unit).or_insert(next);
-        if unit_id == unit_objects.len() {
-            unit_objects.push(Vec::new());
-        }
-        unit_objects[unit_id].push(assigned.len());
-        let context = settings.policy_context(&object.source.path);
-        let context_id = match contexts.iter().position(|c| *c == context) {
-            Some(i) => i,
-            None => {
-                contexts.push(context);
-                contexts.len() - 1
+        let (unit_id, context_id) = match last {
+            Some((source, unit, context)) if Arc::ptr_eq(source, &object.source) => (unit, context),
+            _ => {
+                let unit = units
+                    .unit_of(&object.source.path)
+                    .to_string_lossy()
+                    .into_owned();
+                let next = unit_ids.len();
+                let unit_id = *unit_ids.entry(unit).or_insert(next);
+                if unit_id == unit_objects.len() {
+                    unit_objects.push(Vec::new());
+                }
+                let context = settings.policy_context(&object.source.path);
+                let context_id = match contexts.iter().position(|c| *c == context) {
+                    Some(i) => i,
+                    None => {
+                        contexts.push(context);
+                        contexts.len() - 1
+                    }
+                };
+                last = Some((&object.source, unit_id, context_id));
+                (unit_id, context_id)
             }
         };
+        unit_objects[unit_id].push(assigned.len());
         assigned.push(Assigned {
             object,
             context: context_id,

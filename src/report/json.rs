@@ -137,7 +137,9 @@ fn location<'a>(loc: &'a Location, finding: Option<&'a Finding>) -> JsonLocation
     }
 }
 
-pub fn render(report: &Report<'_>) -> String {
+/// Writes the report as it is built, without holding the text: a report of many thousand
+/// findings would otherwise be held twice (the findings and their text).
+pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let document = Document {
         version: 1,
         tool: Tool {
@@ -207,7 +209,6 @@ pub fn render(report: &Report<'_>) -> String {
             })
             .collect(),
     };
-    let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
 }

@@ -136,12 +136,25 @@ pub struct HumanOptions {
 
 /// Renders a report in a format.
 pub fn render(format: Format, report: &Report<'_>, human: HumanOptions) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and both writers write UTF-8.
+    let _ = write(format, report, human, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report to `out`; JSON and SARIF are written as they are serialised.
+pub fn write(
+    format: Format,
+    report: &Report<'_>,
+    human: HumanOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
-        Format::Human => human::render(report, human),
-        Format::Json => json::render(report),
-        Format::Github => github::render(report),
-        Format::Sarif => sarif::render(report),
-        Format::Junit => junit::render(report),
+        Format::Human => out.write_all(human::render(report, human).as_bytes()),
+        Format::Json => json::write(report, out),
+        Format::Github => out.write_all(github::render(report).as_bytes()),
+        Format::Sarif => sarif::write(report, out),
+        Format::Junit => out.write_all(junit::render(report).as_bytes()),
     }
 }
 

@@ -51,7 +51,8 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-pub fn render(report: &Report<'_>) -> String {
+/// Writes the log without holding its text (see `json::write`).
+pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut rule_list: Vec<Rule> = rules::ALL
         .iter()
         .map(|r| Rule {
@@ -175,9 +176,8 @@ pub fn render(report: &Report<'_>) -> String {
             "results": results,
         }],
     });
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 fn message(finding: &Finding) -> String {
