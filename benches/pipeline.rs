@@ -4,7 +4,8 @@
 //! - the whole offline pipeline (every stage, the bundled policy library included, JSON report
 //!   rendered) run once in a fresh process: documents/s, wall time and that process's peak RSS;
 //! - the time of each stage alone, best of three in this process: read (discovery and reading
-//!   the files), parse, rules, schema, policies, report (suppressions and rendering);
+//!   the files), parse, rules, schema, API-server rules, policies, report (suppressions and
+//!   rendering);
 //! - peer tools on the same corpus, when they are installed (kubernetes-validate and checkov,
 //!   both from PyPI): their wall time and the ratio to ours; a notice when they are not.
 //!
@@ -94,7 +95,7 @@ fn main() {
         sizes
     };
     println!(
-        "{:>9} {:>5} {:>5} | {:>8} {:>9} {:>8} {:>8} | {:>7} {:>7} {:>7} {:>7} {:>8} {:>7} | {:>8}",
+        "{:>9} {:>5} {:>5} | {:>8} {:>9} {:>8} {:>8} | {:>7} {:>7} {:>7} {:>7} {:>9} {:>8} {:>7} | {:>8}",
         "documents",
         "files",
         "MB",
@@ -106,6 +107,7 @@ fn main() {
         "parse",
         "rules",
         "schema",
+        "apiserver",
         "policies",
         "report",
         "schema/s"
@@ -158,6 +160,7 @@ fn main() {
         let files = &loaded.files;
         let (rules, _) = best_of(runs, || gitops_lint::check::run(files));
         let (schema, _) = best_of(runs, || gitops_lint::schema::check(files, &settings));
+        let (apiserver, _) = best_of(runs, || gitops_lint::apiserver::check(files, &settings));
         let (policies, found) = best_of(runs, || gitops_lint::policy::check(files, &settings));
         let outcome = gitops_lint::pipeline::check_paths(&settings).expect("pipeline");
         let (report_time, _) = best_of(runs, || {
@@ -175,7 +178,7 @@ fn main() {
         });
         let ms = |s: f64| format!("{:.0}ms", s * 1000.0);
         println!(
-            "{:>9} {:>5} {:>5.1} | {:>8.0} {:>9} {:>6.0}MB {:>8} | {:>7} {:>7} {:>7} {:>7} {:>8} {:>7} | {:>8.0}",
+            "{:>9} {:>5} {:>5.1} | {:>8.0} {:>9} {:>6.0}MB {:>8} | {:>7} {:>7} {:>7} {:>7} {:>9} {:>8} {:>7} | {:>8.0}",
             documents,
             files.len(),
             bytes as f64 / 1e6,
@@ -187,6 +190,7 @@ fn main() {
             ms((load - read).max(0.0)),
             ms(rules),
             ms(schema),
+            ms(apiserver),
             ms(policies),
             ms(report_time),
             documents as f64 / schema,

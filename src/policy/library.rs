@@ -32,6 +32,13 @@ pub struct LibraryPolicy {
 }
 
 /// Library helpers that read the apply unit.
+impl LibraryPolicy {
+    /// Whether the policy applies to objects of `kind`.
+    pub fn applies_to(&self, kind: &str) -> bool {
+        self.kinds.is_empty() || self.kinds.iter().any(|k| k == kind)
+    }
+}
+
 const OBJECT_HELPERS: &[&str] = &["objects", "hpas_targeting", "min_replicas_of"];
 
 /// The loaded library: an engine with every bundled file, and the policies' metadata.

@@ -236,20 +236,8 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
             return out;
         }
     };
-    let contexts_data: Vec<(RegoValue, Option<RegoValue>)> = contexts
-        .iter()
-        .map(|c| {
-            let params: serde_json::Map<String, Value> = c
-                .parameters
-                .iter()
-                .map(|(id, v)| (id.replace('-', "_"), v.clone()))
-                .collect();
-            (
-                RegoValue::from(Value::Object(params)),
-                c.environment.clone().map(RegoValue::from),
-            )
-        })
-        .collect();
+    let contexts_data: Vec<(RegoValue, Option<RegoValue>)> =
+        contexts.iter().map(context_data).collect();
     // Unit by unit: each object becomes a regorus value once, shared (reference-counted) by its
     // unit's `objects` and by its own evaluation's input, and dropped with its unit.
     out.extend(
@@ -271,23 +259,12 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
                         };
                         let group = &dispatch.groups[group_id];
                         let (params, environment) = &contexts_data[assigned.context];
-                        let mut data = BTreeMap::new();
-                        data.insert(RegoValue::from("params"), params.clone());
-                        if let Some(environment) = environment {
-                            data.insert(RegoValue::from("environment"), environment.clone());
-                        }
-                        if group.objects {
-                            data.insert(RegoValue::from("objects"), unit.clone());
-                        }
-                        let mut root = BTreeMap::new();
-                        root.insert(RegoValue::from("gitops_lint"), RegoValue::from(data));
-                        out.extend(evaluate_library(
-                            vm,
-                            group,
-                            assigned.object,
-                            value,
-                            RegoValue::from(root),
-                        ));
+                        let data = library_data(
+                            params,
+                            environment.as_ref(),
+                            group.objects.then_some(&unit),
+                        );
+                        out.extend(evaluate_library(vm, group, assigned.object, value, data));
                     }
                     out
                 },
@@ -296,6 +273,51 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
             .collect::<Vec<_>>(),
     );
     out
+}
+
+/// A policy context as the library reads it: parameters under the policies' package names
+/// (`-` becomes `_`), and the environment.
+fn context_data(context: &PolicyContext) -> (RegoValue, Option<RegoValue>) {
+    let params: serde_json::Map<String, Value> = context
+        .parameters
+        .iter()
+        .map(|(id, v)| (id.replace('-', "_"), v.clone()))
+        .collect();
+    (
+        RegoValue::from(Value::Object(params)),
+        context.environment.clone().map(RegoValue::from),
+    )
+}
+
+/// An object's `data` for the library: `gitops_lint.params`, `.environment` (when it has one)
+/// and `.objects` (its apply unit, when a policy of its group reads it).
+fn library_data(
+    params: &RegoValue,
+    environment: Option<&RegoValue>,
+    unit: Option<&RegoValue>,
+) -> RegoValue {
+    let mut data = BTreeMap::new();
+    data.insert(RegoValue::from("params"), params.clone());
+    if let Some(environment) = environment {
+        data.insert(RegoValue::from("environment"), environment.clone());
+    }
+    if let Some(unit) = unit {
+        data.insert(RegoValue::from("objects"), unit.clone());
+    }
+    let mut root = BTreeMap::new();
+    root.insert(RegoValue::from("gitops_lint"), RegoValue::from(data));
+    RegoValue::from(root)
+}
+
+/// The findings of one library policy's `deny` value for `object`.
+fn library_findings<'a>(
+    object: &'a Object,
+    policy: &'a library::LibraryPolicy,
+    value: &RegoValue,
+) -> impl Iterator<Item = Finding> + 'a {
+    results(value)
+        .into_iter()
+        .map(move |result| result_finding(object, &policy.id, policy.severity, &result, true))
 }
 
 /// One object of the library run: its apply unit, policy context and dispatch group (none when
@@ -330,7 +352,7 @@ impl Dispatch {
         let policies: Vec<&library::LibraryPolicy> = library
             .policies
             .iter()
-            .filter(|p| p.kinds.is_empty() || p.kinds.iter().any(|k| k == kind))
+            .filter(|p| p.applies_to(kind))
             .collect();
         if policies.is_empty() {
             return None;
@@ -400,15 +422,7 @@ fn evaluate_library(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut report = |policy: &library::LibraryPolicy, value: &RegoValue| {
-        for result in results(value) {
-            out.push(result_finding(
-                object,
-                &policy.id,
-                policy.severity,
-                &result,
-                true,
-            ));
-        }
+        out.extend(library_findings(object, policy, value));
     };
     if let Err(e) = vm.set_data(data) {
         return vec![evaluation_error(object, "policies", &e.to_string())];
@@ -854,47 +868,19 @@ mod tests {
         let mut out = Vec::new();
         for object in objects {
             let context = settings.policy_context(&object.source.path);
-            let params: serde_json::Map<String, Value> = context
-                .parameters
-                .iter()
-                .map(|(id, v)| (id.replace('-', "_"), v.clone()))
-                .collect();
-            let mut data = BTreeMap::new();
-            data.insert(
-                RegoValue::from("params"),
-                RegoValue::from(Value::Object(params)),
-            );
-            if let Some(environment) = &context.environment {
-                data.insert(
-                    RegoValue::from("environment"),
-                    RegoValue::from(environment.clone()),
-                );
-            }
-            let unit = members[&units.unit_of(&object.source.path)].clone();
-            data.insert(RegoValue::from("objects"), RegoValue::from(unit));
-            let mut root = BTreeMap::new();
-            root.insert(RegoValue::from("gitops_lint"), RegoValue::from(data));
+            let params = context_data(&context);
+            let unit = RegoValue::from(members[&units.unit_of(&object.source.path)].clone());
             let mut engine = library.engine.clone();
-            engine.add_data(RegoValue::from(root)).expect("data");
+            engine
+                .add_data(library_data(&params.0, params.1.as_ref(), Some(&unit)))
+                .expect("data");
             engine.set_input(rego_value(&object.value));
             let kind = object.kind().unwrap_or_default();
-            for policy in library
-                .policies
-                .iter()
-                .filter(|p| p.kinds.is_empty() || p.kinds.iter().any(|k| k == kind))
-            {
+            for policy in library.policies.iter().filter(|p| p.applies_to(kind)) {
                 let value = engine
                     .eval_rule(format!("data.{}.deny", policy.package))
                     .expect("the interpreter evaluates the library");
-                for result in results(&value) {
-                    out.push(result_finding(
-                        object,
-                        &policy.id,
-                        policy.severity,
-                        &result,
-                        true,
-                    ));
-                }
+                out.extend(library_findings(object, policy, &value));
             }
         }
         out
