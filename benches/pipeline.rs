@@ -114,7 +114,11 @@ fn main() {
     );
     let mut peers = Vec::new();
     for documents in sizes {
-        let dir = tempfile::tempdir().expect("temp dir");
+        // Not a hidden directory (`.tmpXXXX`): checkov skips those and would scan nothing.
+        let dir = tempfile::Builder::new()
+            .prefix("gitops-lint-bench-")
+            .tempdir()
+            .expect("temp dir");
         let bytes = corpus::generate(dir.path(), documents).expect("generate corpus");
         let settings = Settings::for_paths(vec![dir.path().to_path_buf()]);
 
@@ -242,7 +246,25 @@ fn peer_tools(runs: &[(usize, tempfile::TempDir, f64, f64)]) {
             } else {
                 *wall
             };
+            // checkov prints "Passed checks: N, Failed checks: M": a run that checked nothing
+            // (a directory it skips, a parse failure) is not a measurement.
+            let checked_nothing = |out: &std::process::Output| {
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                if tool == "checkov" {
+                    !stdout.contains("Failed checks:")
+                        || stdout.contains("Passed checks: 0, Failed checks: 0")
+                } else {
+                    stdout.is_empty() && !out.status.success()
+                }
+            };
             match out {
+                Ok(out) if checked_nothing(&out) => println!(
+                    "{tool}: checked nothing on the corpus, no comparison: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                ),
                 Ok(_) => println!(
                     "{tool} ({what}): {documents} documents in {:.1}s = {:.0} docs/s; gitops-lint is {:.0}x faster ({:.0}x with every stage)",
                     elapsed,

@@ -304,6 +304,45 @@ mod tests {
         assert_eq!(b, serde_json::json!(["any"]));
     }
 
+    /// The bundled library's VM has the engine's time limit and no instruction limit: a loop
+    /// runs past the VM's default of 25,000 instructions and stops at the time limit.
+    #[test]
+    fn the_vm_stops_a_long_loop_at_the_time_limit() {
+        let mut engine = new_engine();
+        add_policy(
+            &mut engine,
+            "loop.rego",
+            "package l\nshort if { some i in numbers.range(1, 20000); i < 0 }\nlong if {\n  some i in numbers.range(1, 20000)\n  some j in numbers.range(1, 20000)\n  i + j < 0\n}\n",
+        )
+        .expect("policy");
+        let compiled = engine
+            .compile_with_entrypoint(&"data.l.short".into())
+            .expect("compile");
+        let program = regorus::languages::rego::compiler::Compiler::compile_from_policy(
+            &compiled,
+            &["data.l.short", "data.l.long"],
+        )
+        .expect("rvm");
+        let mut vm = new_vm(&program);
+        let short = vm
+            .execute_entry_point_by_name("data.l.short")
+            .expect("short");
+        assert_eq!(short, Value::Undefined);
+        let started = std::time::Instant::now();
+        let long = vm.execute_entry_point_by_name("data.l.long");
+        assert!(long.is_err(), "{long:?}");
+        assert!(
+            started.elapsed() < EVALUATION_LIMIT * 3,
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            started.elapsed() >= EVALUATION_LIMIT,
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
     #[test]
     fn parse_errors_name_the_line() {
         let mut engine = new_engine();
