@@ -229,6 +229,10 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
             group: dispatch.group_for(library, object),
         });
     }
+    if dispatch.groups.is_empty() {
+        // No policy applies to any object's kind: nothing to compile.
+        return out;
+    }
     let program = match dispatch.compile(library) {
         Ok(program) => program,
         Err(e) => {
@@ -320,8 +324,8 @@ fn library_findings<'a>(
         .map(move |result| result_finding(object, &policy.id, policy.severity, &result, true))
 }
 
-/// One object of the library run: its apply unit, policy context and dispatch group (none when
-/// no policy applies to its kind).
+/// One object of the library run: its policy context and dispatch group (none when no policy
+/// applies to its kind). Its apply unit is the member list it is in.
 struct Assigned<'a> {
     object: &'a Object,
     context: usize,
