@@ -902,14 +902,30 @@ mod tests {
     }
 
     /// The library on regorus' bytecode VM gives exactly what the interpreter gives, on every
-    /// fixture and the example repository (and the shared corpus, through its expectations in
-    /// tests/corpus.rs).
+    /// fixture, the example repository, and the policy-library fixture with its parameters and
+    /// environment (and the shared corpus, through its expectations in tests/corpus.rs).
     #[test]
     fn library_on_the_vm_matches_the_interpreter() {
+        use clap::Parser;
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let fixture = root.join("tests/fixtures/policy-library");
+        // The last run reads the fixture's config: policy parameters, and an environment whose
+        // policy only applies there.
+        let with_config = crate::cli::Args::try_parse_from([
+            "gitops-lint".as_ref(),
+            "--config".as_ref(),
+            fixture.join(".gitops-lint.yaml").as_os_str(),
+            fixture.as_os_str(),
+        ])
+        .expect("arguments");
+        let runs = [
+            Settings::for_paths(vec![root.join("tests/fixtures")]),
+            Settings::for_paths(vec![root.join("examples")]),
+            Settings::resolve(with_config).expect("settings"),
+        ];
         let mut compared = 0;
-        for dir in [root.join("tests/fixtures"), root.join("examples")] {
-            let settings = Settings::for_paths(vec![dir.clone()]);
+        for settings in runs {
+            let dir = settings.paths[0].clone();
             let loaded = crate::pipeline::load(&settings).expect("load");
             let objects: Vec<&Object> = crate::check::objects(&loaded.files)
                 .filter(|o| rules::not_kubernetes_object::is_kubernetes_object(o))
@@ -919,6 +935,14 @@ mod tests {
             assert!(!reference.is_empty(), "{}: no policy result", dir.display());
             assert_eq!(vm, reference, "{}", dir.display());
             compared += reference.len();
+            if dir == fixture {
+                for rule in ["too-few-production-replicas", "untrusted-image-registry"] {
+                    assert!(
+                        reference.iter().any(|r| r.contains(rule)),
+                        "{rule}: {reference:#?}"
+                    );
+                }
+            }
         }
         assert!(compared > 100, "only {compared} results compared");
     }
