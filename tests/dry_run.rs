@@ -4,13 +4,16 @@
 //! mutating request the emulator saw is checked to be a dry run.
 
 mod apiserver;
+mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use apiserver::{Cluster, Emulator, Reply};
+use common::repo::{git_in, stderr as stderr_of, stdout as stdout_of};
+use common::{gitops_lint as binary, messages, run_in as run, write};
 use serde_json::Value;
 
 // Status bodies as kube-apiserver writes them (../shared/reference/apiserver.md §1.7).
@@ -24,43 +27,13 @@ const STRICT_DECODING: &str = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"meta
 const CONFLICT: &str = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"Apply failed with 1 conflict: conflict with \\\"helm\\\" using apps/v1: .spec.replicas\",\"reason\":\"Conflict\",\"details\":{\"causes\":[{\"reason\":\"FieldManagerConflict\",\"message\":\"conflict with \\\"helm\\\" using apps/v1\",\"field\":\".spec.replicas\"}]},\"code\":409}\n";
 const SECRET_INVALID: &str = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"Secret \\\"db\\\" is invalid: data[password]: Invalid value: \\\"hunter2-hunter2\\\": must be base64\",\"reason\":\"Invalid\",\"details\":{\"name\":\"db\",\"kind\":\"Secret\",\"causes\":[{\"reason\":\"FieldValueInvalid\",\"message\":\"Invalid value: \\\"hunter2-hunter2\\\": must be base64\",\"field\":\"data[password]\"}]},\"code\":422}\n";
 
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gitops-lint"));
-    command
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("KUBECONFIG")
-        .env_remove("KUBERNETES_SERVICE_HOST")
-        .env("HOME", "/nonexistent-home");
-    command
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    binary()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run gitops-lint")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 /// A run's findings as `(file, line, rule)`, and the whole JSON report.
 fn findings(out: &Output) -> (BTreeSet<(String, u64, String)>, Value) {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\nstderr: {}",
-            text(&out.stdout),
-            text(&out.stderr)
+            stdout_of(out),
+            stderr_of(out)
         )
     });
     let set = report["findings"]
@@ -122,7 +95,7 @@ fn assert_only_dry_runs(emulator: &Emulator) -> usize {
 }
 
 fn kubeconfig(dir: &Path, contexts: &[(&str, &str)]) -> String {
-    write(dir, "kubeconfig", &apiserver::kubeconfig(contexts))
+    write(dir, "kubeconfig", apiserver::kubeconfig(contexts))
         .to_string_lossy()
         .into_owned()
 }
@@ -131,19 +104,6 @@ fn deployment(name: &str, namespace: &str, kind_marker: &str, image_marker: &str
     format!(
         "apiVersion: apps/v1\nkind: Deployment{kind_marker}\nmetadata:\n  name: {name}\n  namespace: {namespace}\n  labels: {{app: {name}}}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/{name}:1.0.0{image_marker}\n"
     )
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
 }
 
 // ---- the whole story: a pull request against the emulated cluster ---------------------------
@@ -156,12 +116,12 @@ fn a_change_yields_exactly_the_expected_findings_and_only_dry_runs() {
     write(
         root,
         "infra/existing.yaml",
-        &deployment("old", "default", "", ""),
+        deployment("old", "default", "", ""),
     );
-    git(root, &["init", "--quiet", "--initial-branch", "main"]);
-    git(root, &["add", "--all"]);
-    git(root, &["commit", "--quiet", "-m", "base"]);
-    git(root, &["checkout", "--quiet", "-b", "change"]);
+    git_in(root, &["init", "--quiet", "--initial-branch", "main"]);
+    git_in(root, &["add", "--all"]);
+    git_in(root, &["commit", "--quiet", "-m", "base"]);
+    git_in(root, &["checkout", "--quiet", "-b", "change"]);
     // A bad object, a webhook-denied one and a valid one.
     let app = [
         deployment("web", "default", "", "  # expect: server-rejected"),
@@ -174,7 +134,7 @@ fn a_change_yields_exactly_the_expected_findings_and_only_dry_runs() {
     write(
         root,
         "infra/shop.yaml",
-        &[
+        [
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n".to_string(),
             "apiVersion: v1\nkind: ConfigMap  # expect: dry-run-skipped\nmetadata:\n  name: shop-settings\n  namespace: shop\ndata:\n  a: b\n".to_string(),
             deployment("cart", "shop", "  # expect: dry-run-skipped", ""),
@@ -187,8 +147,8 @@ fn a_change_yields_exactly_the_expected_findings_and_only_dry_runs() {
         "infra/widgets.yaml",
         "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names:\n    kind: Widget\n    plural: widgets\n    singular: widget\n    listKind: WidgetList\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                size: {type: integer}\n---\napiVersion: example.com/v1\nkind: Widget  # expect: dry-run-skipped\nmetadata:\n  name: w1\n  namespace: default\nspec:\n  size: 3\n",
     );
-    git(root, &["add", "--all"]);
-    git(root, &["commit", "--quiet", "-m", "change"]);
+    git_in(root, &["add", "--all"]);
+    git_in(root, &["commit", "--quiet", "-m", "change"]);
 
     emulator.script(
         "PATCH",
@@ -219,17 +179,12 @@ fn a_change_yields_exactly_the_expected_findings_and_only_dry_runs() {
         root,
         &["infra/app.yaml", "infra/shop.yaml", "infra/widgets.yaml"],
     );
-    assert_eq!(actual, want, "{report:#}\nstderr: {}", text(&out.stderr));
+    assert_eq!(actual, want, "{report:#}\nstderr: {}", stderr_of(&out));
     assert_eq!(out.status.code(), Some(1));
 
-    let messages: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["message"].as_str().unwrap())
-        .collect();
+    let messages = messages(&report);
     assert!(
-        messages.contains(&"the API server rejects Deployment/web: spec.template.spec.containers[0].image: Required value"),
+        messages.iter().any(|m| m == "the API server rejects Deployment/web: spec.template.spec.containers[0].image: Required value"),
         "{messages:#?}"
     );
     assert!(
@@ -239,13 +194,12 @@ fn a_change_yields_exactly_the_expected_findings_and_only_dry_runs() {
         "{messages:#?}"
     );
     assert!(
-        messages.contains(
-            &"namespace shop is created by this change; dry-run skipped, offline checks ran"
-        ),
+        messages.iter().any(|m| m
+            == "namespace shop is created by this change; dry-run skipped, offline checks ran"),
         "{messages:#?}"
     );
     assert!(
-        messages.contains(&"Widget is defined by CustomResourceDefinition `widgets.example.com` in this change; dry-run skipped, offline checks ran"),
+        messages.iter().any(|m| m == "Widget is defined by CustomResourceDefinition `widgets.example.com` in this change; dry-run skipped, offline checks ran"),
         "{messages:#?}"
     );
 
@@ -333,18 +287,9 @@ fn assert_markers(out: &Output, dir: &Path) -> Value {
         actual,
         expected(dir, &["m.yaml"]),
         "{report:#}\nstderr: {}",
-        text(&out.stderr)
+        stderr_of(out)
     );
     report
-}
-
-fn messages(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["message"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]
@@ -363,7 +308,7 @@ fn valid_objects_give_no_finding_and_exit_0() {
         &[],
     );
     assert_markers(&out, dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(assert_only_dry_runs(&emulator), 2);
 }
 
@@ -615,7 +560,7 @@ fn secret_values_the_server_echoes_are_never_printed() {
     // The cause names data[password]; the Secret has stringData, so the finding falls back.
     let (actual, report) = findings(&out);
     assert_eq!(actual.len(), 1, "{report:#}");
-    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    let all = format!("{}{}", stdout_of(&out), stderr_of(&out));
     assert!(!all.contains("hunter2"), "{all}");
     let _ = dir;
 }
@@ -646,7 +591,7 @@ fn throttled_then_success_honours_retry_after() {
         &[],
     );
     assert_markers(&out, dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(
         emulator.mutations(),
         [
@@ -677,7 +622,7 @@ fn a_slow_answer_times_out_and_is_retried() {
         &["--dry-run-timeout", "1"],
     );
     assert_markers(&out, dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(emulator.mutations().len(), 2);
 }
 
@@ -706,7 +651,7 @@ fn requests_in_flight_are_bounded_by_the_concurrency() {
         &["--dry-run-concurrency", "3"],
     );
     assert_markers(&out, dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(assert_only_dry_runs(&emulator), 12);
     let max = emulator.max_in_flight();
     assert!((2..=3).contains(&max), "{max} requests in flight");
@@ -725,7 +670,7 @@ fn a_cluster_that_never_answers_in_time_is_exit_2() {
         &["--dry-run-timeout", "1", "--dry-run-deadline", "3"],
     );
     assert_eq!(out.status.code(), Some(2));
-    let stderr = text(&out.stderr);
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("did not finish in time (--dry-run-deadline)"),
         "{stderr}"
@@ -749,7 +694,7 @@ fn an_unreachable_configured_cluster_is_exit_2_with_what_to_fix() {
     let config = kubeconfig(dir.path(), &[("ci", &format!("http://127.0.0.1:{port}"))]);
     let out = run(dir.path(), &["--kubeconfig", &config, "m.yaml"]);
     assert_eq!(out.status.code(), Some(2));
-    let stderr = text(&out.stderr);
+    let stderr = stderr_of(&out);
     assert!(
         stderr.starts_with(
             "error: server-side dry-run: cannot reach the cluster of the current context of "
@@ -768,8 +713,8 @@ fn an_unreachable_configured_cluster_is_exit_2_with_what_to_fix() {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("note: server-side dry-run skipped: cannot reach"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("note: server-side dry-run skipped: cannot reach"));
 
     // --dry-run server requires it.
     let out = binary()
@@ -798,7 +743,7 @@ fn refused_credentials_are_exit_2() {
         &["--kubeconfig", config.to_str().unwrap(), "m.yaml"],
     );
     assert_eq!(out.status.code(), Some(2));
-    let stderr = text(&out.stderr);
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("refuses the credentials (401 Unauthorized)"),
         "{stderr}"
@@ -822,11 +767,11 @@ fn auto_with_an_environment_context_but_no_kubeconfig_is_off() {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
     );
     let out = run(dir.path(), &["--no-bundled-policies", "."]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(
-        text(&out.stderr).contains("dry-run off"),
+        stderr_of(&out).contains("dry-run off"),
         "{}",
-        text(&out.stderr)
+        stderr_of(&out)
     );
     let out = run(dir.path(), &["--dry-run", "server", "."]);
     assert_eq!(out.status.code(), Some(2));
@@ -843,24 +788,24 @@ fn auto_without_a_cluster_is_off_with_one_note_and_off_is_silent() {
     let out = run(dir.path(), &["m.yaml"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
-        text(&out.stderr),
+        stderr_of(&out),
         "note: server-side dry-run off: no cluster configured (--kubeconfig, --context, an environment's `context` with a kubeconfig, or KUBECONFIG)\n"
     );
     let out = run(dir.path(), &["--dry-run", "off", "m.yaml"]);
-    assert_eq!(text(&out.stderr), "");
+    assert_eq!(stderr_of(&out), "");
     let out = run(dir.path(), &["--dry-run", "server", "m.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("no kubeconfig"),
+        stderr_of(&out).contains("no kubeconfig"),
         "{}",
-        text(&out.stderr)
+        stderr_of(&out)
     );
     let out = run(dir.path(), &["--context", "prod", "m.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("context `prod` needs a kubeconfig"),
+        stderr_of(&out).contains("context `prod` needs a kubeconfig"),
         "{}",
-        text(&out.stderr)
+        stderr_of(&out)
     );
 }
 
@@ -915,19 +860,19 @@ fn each_environment_is_dry_run_on_its_own_context() {
     write(
         root,
         ".gitops-lint.yaml",
-        &format!(
+        format!(
             "environments:\n  - name: staging\n    files: [\"staging/**\"]\n    context: staging\n  - name: production\n    files: [\"production/**\"]\n    context: production\n    kubeconfig: {config}\n"
         ),
     );
     write(
         root,
         "staging/app.yaml",
-        &deployment("web", "default", "", ""),
+        deployment("web", "default", "", ""),
     );
     write(
         root,
         "production/app.yaml",
-        &deployment("web", "default", "  # expect: admission-denied", ""),
+        deployment("web", "default", "  # expect: admission-denied", ""),
     );
     let out = binary()
         .args(["--format", "json", "--no-bundled-policies", "."])
@@ -937,7 +882,7 @@ fn each_environment_is_dry_run_on_its_own_context() {
         .unwrap();
     let (actual, report) = findings(&out);
     let want = expected(root, &["production/app.yaml"]);
-    assert_eq!(actual, want, "{report:#}\n{}", text(&out.stderr));
+    assert_eq!(actual, want, "{report:#}\n{}", stderr_of(&out));
     assert_eq!(
         report["findings"][0]["environment"], "production",
         "{report:#}"
@@ -979,7 +924,7 @@ fn diff_shows_what_an_apply_would_change_without_secret_values() {
         },
         &["--diff", "--no-strict"],
     );
-    let stderr = text(&out.stderr);
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("--- live/apps/v1/Deployment/default/web\n+++ dry-run/apps/v1/Deployment/default/web\n@@ -4,4 +4,4 @@\n   name: web\n   namespace: default\n spec:\n-  replicas: 2\n+  replicas: 3\n"),
         "{stderr}"
@@ -1019,22 +964,22 @@ fn files_outside_a_clustered_environment_are_not_dry_run_without_a_run_cluster()
     write(
         root,
         ".gitops-lint.yaml",
-        &format!(
+        format!(
             "environments:\n  - name: production\n    files: [\"production/**\"]\n    context: production\n    kubeconfig: {config}\n  - name: dev\n    files: [\"dev/**\"]\n"
         ),
     );
     write(
         root,
         "production/app.yaml",
-        &deployment("web", "default", "", ""),
+        deployment("web", "default", "", ""),
     );
     write(
         root,
         "dev/app.yaml",
-        &deployment("dev-web", "default", "", ""),
+        deployment("dev-web", "default", "", ""),
     );
     let out = run(root, &["--format", "json", "--no-bundled-policies", "."]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(
         production.mutations(),
         ["PATCH /apis/apps/v1/namespaces/default/deployments/web"]
@@ -1048,9 +993,9 @@ fn files_outside_a_clustered_environment_are_not_dry_run_without_a_run_cluster()
     let out = run(root, &["."]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("cannot read kubeconfig"),
+        stderr_of(&out).contains("cannot read kubeconfig"),
         "{}",
-        text(&out.stderr)
+        stderr_of(&out)
     );
 }
 
@@ -1072,7 +1017,7 @@ fn human_output_shows_the_servers_verdict_at_its_line() {
             "m.yaml",
         ],
     );
-    let stdout = text(&out.stdout);
+    let stdout = stdout_of(&out);
     assert!(stdout.contains("m.yaml:5:3"), "{stdout}");
     assert!(stdout.contains("server-rejected"), "{stdout}");
 }
@@ -1102,7 +1047,7 @@ fn throttling_that_never_ends_is_exit_2_and_a_status_retry_hint_is_honoured() {
         &[],
     );
     assert_eq!(out.status.code(), Some(2));
-    let stderr = text(&out.stderr);
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("still answers 429 after retries: Too many requests, please try again later.; try again later or lower --dry-run-concurrency"),
         "{stderr}"
@@ -1124,7 +1069,7 @@ fn throttling_that_never_ends_is_exit_2_and_a_status_retry_hint_is_honoured() {
         Cluster::default(),
         &[],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(emulator.mutations().len(), 2);
     assert!(started.elapsed() >= Duration::from_secs(1));
 }

@@ -163,11 +163,15 @@ fn assert_once_per_overlay(report: &Value, file: &str, line: u64) {
         .into_iter()
         .map(|f| (f.1, f.2, f.4))
         .collect();
-    let want: Vec<(String, u64, String)> = ["dev", "production", "staging"]
+    assert_eq!(found, once_per_overlay(file, line), "{report}");
+}
+
+/// `(file, line, renderedFrom)` once for each of the dev, production and staging overlays.
+fn once_per_overlay(file: &str, line: u64) -> Vec<(String, u64, String)> {
+    ["dev", "production", "staging"]
         .iter()
         .map(|env| (file.to_string(), line, format!("infra/{env}")))
-        .collect();
-    assert_eq!(found, want, "{report}");
+        .collect()
 }
 
 /// A renderer that logs each call to `log` and runs the real one.
@@ -246,12 +250,7 @@ fn a_defect_in_a_base_is_reported_once_per_environment_at_the_base_line() {
         ],
         "{report}"
     );
-    let messages: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["message"].as_str().unwrap())
-        .collect();
+    let messages = common::messages(&report);
     assert!(
         messages
             .iter()
@@ -643,29 +642,12 @@ fn the_example_repository_reports_a_base_defect_per_environment() {
     let broken = text.replacen("imagePullPolicy:", "imagePullPolicyy:", 1);
     repo.commit("a typo", &[(path, &broken)]);
     let report = repo.json(&["--changed"]);
-    let typos: Vec<(String, u64, String)> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "unknown-field")
-        .map(|f| {
-            (
-                f["location"]["file"].as_str().unwrap().to_string(),
-                f["location"]["line"].as_u64().unwrap(),
-                f["renderedFrom"].as_str().unwrap_or("").to_string(),
-            )
-        })
+    let typos: Vec<(String, u64, String)> = findings(&report)
+        .into_iter()
+        .filter(|f| f.0 == "unknown-field")
+        .map(|f| (f.1, f.2, f.4))
         .collect();
-    let line = line as u64 + 1;
-    assert_eq!(
-        typos,
-        [
-            (path.to_string(), line, "infra/dev".to_string()),
-            (path.to_string(), line, "infra/production".to_string()),
-            (path.to_string(), line, "infra/staging".to_string()),
-        ],
-        "{report}"
-    );
+    assert_eq!(typos, once_per_overlay(path, line as u64 + 1), "{report}");
 }
 
 /// A patch in a Component that every overlay includes: changing it selects all three overlays,

@@ -8,13 +8,18 @@ pub mod repo;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The built binary, without the environment of a GitHub Actions run or `NO_COLOR`.
+/// The built binary, without the environment of a GitHub Actions run or `NO_COLOR`, and
+/// without the developer's cluster: no `KUBECONFIG`, no in-cluster service, and a home with no
+/// `~/.kube/config` (else `--dry-run auto` would reach whatever cluster the machine points at).
 pub fn gitops_lint() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gitops-lint"));
     command
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("NO_COLOR");
+        .env_remove("NO_COLOR")
+        .env_remove("KUBECONFIG")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .env("HOME", "/nonexistent-home");
     command
 }
 
@@ -191,4 +196,14 @@ pub fn print_table(title: &str, rows: &[Row]) -> usize {
         println!("\nFAILED: {}\n{}", row.case, row.details);
     }
     failures.len()
+}
+
+/// Every finding's message in a JSON report.
+pub fn messages(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("a JSON report")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+        .collect()
 }
