@@ -388,7 +388,7 @@ fn sorted_json(value: &Value) -> String {
             entries.sort_by(|a, b| a.0.cmp(b.0));
             let items: Vec<String> = entries
                 .iter()
-                .map(|(k, v)| format!("{}:{}", go_json_string(k), sorted_json(v)))
+                .map(|(k, v)| format!("{}:{}", Value::String((*k).clone()), sorted_json(v)))
                 .collect();
             format!("{{{}}}", items.join(","))
         }
@@ -398,10 +398,6 @@ fn sorted_json(value: &Value) -> String {
         }
         other => other.to_string(),
     }
-}
-
-fn go_json_string(s: &str) -> String {
-    Value::String(s.to_string()).to_string()
 }
 
 #[cfg(test)]

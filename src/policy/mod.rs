@@ -229,12 +229,10 @@ fn run_library(objects: &[&Object], settings: &Settings) -> Vec<Finding> {
             group: dispatch.group_for(library, object),
         });
     }
-    if dispatch.groups.is_empty() {
-        // No policy applies to any object's kind: nothing to compile.
-        return out;
-    }
     let program = match dispatch.compile(library) {
-        Ok(program) => program,
+        Ok(Some(program)) => program,
+        // No policy applies to any object's kind.
+        Ok(None) => return out,
         Err(e) => {
             out.push(load_error(DISPATCH_PATH, None, &e));
             return out;
@@ -391,9 +389,13 @@ impl Dispatch {
         text
     }
 
-    /// The library and the dispatch module as one RVM program. Entry points: each group's rule,
-    /// and each policy's `deny` (to evaluate one by one when a group's rule fails).
-    fn compile(&self, library: &library::Library) -> Result<Arc<regorus::rvm::Program>, String> {
+    /// The library and the dispatch module as one RVM program (none without groups). Entry
+    /// points: each group's rule, and each policy's `deny` (to evaluate one by one when a
+    /// group's rule fails).
+    fn compile(
+        &self,
+        library: &library::Library,
+    ) -> Result<Option<Arc<regorus::rvm::Program>>, String> {
         let mut entries: Vec<String> = self.groups.iter().map(|g| g.entry.clone()).collect();
         let mut policies: Vec<&str> = self
             .groups
@@ -404,7 +406,7 @@ impl Dispatch {
         policies.dedup();
         entries.extend(policies.iter().map(|p| format!("data.{p}.deny")));
         let Some(first) = entries.first() else {
-            return Err("no policy applies".into());
+            return Ok(None);
         };
         let mut engine = library.engine.clone();
         engine::add_policy(&mut engine, DISPATCH_PATH, &self.module())?;
@@ -413,6 +415,7 @@ impl Dispatch {
             .map_err(|e| e.to_string())?;
         let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
         regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &entries)
+            .map(Some)
             .map_err(|e| e.to_string())
     }
 }
