@@ -346,11 +346,24 @@ struct DispatchGroup {
 #[derive(Default)]
 struct Dispatch {
     groups: Vec<DispatchGroup>,
+    /// A kind's group, decided once per kind.
+    by_kind: std::collections::HashMap<String, Option<usize>>,
 }
 
 impl Dispatch {
     fn group_for(&mut self, library: &'static library::Library, object: &Object) -> Option<usize> {
         let kind = object.kind().unwrap_or_default();
+        if let Some(group) = self.by_kind.get(kind) {
+            return *group;
+        }
+        let group = self.new_group_for(library, kind);
+        self.by_kind.insert(kind.to_string(), group);
+        group
+    }
+
+    /// The group of the policies that apply to `kind`: an existing one with the same policies
+    /// (kinds differ, policy sets often do not), else a new one.
+    fn new_group_for(&mut self, library: &'static library::Library, kind: &str) -> Option<usize> {
         let policies: Vec<&library::LibraryPolicy> = library
             .policies
             .iter()
